@@ -1,0 +1,8 @@
+"""The index of the data: every domain's models, so Alembic and the app see all tables."""
+from app.outplacement.models import OutplacementOrganisation  # noqa: F401
+from app.registry.models import (  # noqa: F401
+    Code, Company, ContactPerson, Employee, Employment, Region, SubBranch,
+)
+from app.security.manager import FondsUser, user_region  # noqa: F401
+from app.shell.models import CampaignBanner, ContactMessage, PartnerLogo  # noqa: F401
+from app.training.models import Institute  # noqa: F401

@@ -1,0 +1,166 @@
+"""The register: regions, sub-branches, companies (werkgevers), their contacts, employees and their
+employment history, and codes (MijnOOM chapters 6 and 7)."""
+import datetime as dt
+from typing import Optional
+
+from flask_appbuilder import Model
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.security.scoping import COMPANY, EMPLOYEE, REGION, Scope
+
+
+class Region(Model):
+    __tablename__ = "region"
+    __scope__ = Scope.public()
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(10), unique=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+
+    def __str__(self):
+        return self.name
+
+
+class SubBranch(Model):
+    __tablename__ = "sub_branch"
+    __scope__ = Scope.public()
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(10), unique=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+
+    def __str__(self):
+        return self.name
+
+
+class Code(Model):
+    """A code the fund attaches to companies (M6.3.7 "Codes"), configured by staff."""
+
+    __tablename__ = "code"
+    __scope__ = Scope.public()
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    description: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    def __str__(self):
+        return f"{self.code} – {self.description}"
+
+
+class Company(Model):
+    """A company registered with the fund (werkgever)."""
+
+    __tablename__ = "company"
+    __scope__ = Scope(columns={REGION: "region_id", COMPANY: "id"})
+    # Managed by the fund; only staff may change them (M6.1). All other columns are variable (M6.2).
+    __fixed_fields__ = ("number", "name", "address", "postcode", "place", "region", "region_id",
+                        "sub_branch", "sub_branch_id", "registered_from", "registered_until", "active")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    address: Mapped[str] = mapped_column(String(200))
+    postcode: Mapped[str] = mapped_column(String(7))
+    place: Mapped[str] = mapped_column(String(100), index=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    sub_branch_id: Mapped[Optional[int]] = mapped_column(ForeignKey("sub_branch.id"), index=True)
+    registered_from: Mapped[dt.date] = mapped_column(Date)
+    registered_until: Mapped[Optional[dt.date]] = mapped_column(Date)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+
+    advisor_address: Mapped[Optional[str]] = mapped_column(String(200))
+    advisor_postcode: Mapped[Optional[str]] = mapped_column(String(7))
+    advisor_place: Mapped[Optional[str]] = mapped_column(String(100))
+    phone: Mapped[Optional[str]] = mapped_column(String(20))
+    fax: Mapped[Optional[str]] = mapped_column(String(20))
+    email: Mapped[Optional[str]] = mapped_column(String(200))
+    website: Mapped[Optional[str]] = mapped_column(String(200))
+    description: Mapped[Optional[str]] = mapped_column(Text)
+    last_visit_date: Mapped[Optional[dt.date]] = mapped_column(Date, index=True)
+
+    region: Mapped[Region] = relationship(lazy="joined", innerjoin=True)
+    sub_branch: Mapped[Optional[SubBranch]] = relationship(lazy="joined")
+    contacts: Mapped[list["ContactPerson"]] = relationship(
+        back_populates="company", cascade="all, delete-orphan", order_by="ContactPerson.surname")
+
+    def __str__(self):
+        return f"{self.number} {self.name}"
+
+
+class ContactPerson(Model):
+    """A contact person at a company (M6.3.7 "Contactpersonen"); one of them is the main contact."""
+
+    __tablename__ = "contact_person"
+    __scope__ = Scope(via=("company_id", Company))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), index=True)
+    initials: Mapped[Optional[str]] = mapped_column(String(20))
+    surname: Mapped[str] = mapped_column(String(100))
+    job_title: Mapped[Optional[str]] = mapped_column(String(100))
+    phone: Mapped[Optional[str]] = mapped_column(String(20))
+    email: Mapped[Optional[str]] = mapped_column(String(200))
+    is_main: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    company: Mapped[Company] = relationship(back_populates="contacts")
+
+    def __str__(self):
+        return " ".join(part for part in (self.initials, self.surname) if part)
+
+
+class Employee(Model):
+    """An employee in the sector (werknemer), linked to their current employer."""
+
+    __tablename__ = "employee"
+    __scope__ = Scope(columns={EMPLOYEE: "id", COMPANY: "company_id"}, via=("company_id", Company))
+    __fixed_fields__ = ("number", "initials", "first_name", "infix", "surname", "birth_date", "active",
+                        "company", "company_id")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    initials: Mapped[Optional[str]] = mapped_column(String(20))
+    first_name: Mapped[Optional[str]] = mapped_column(String(60))
+    infix: Mapped[Optional[str]] = mapped_column(String(20))
+    surname: Mapped[str] = mapped_column(String(100), index=True)
+    birth_date: Mapped[Optional[dt.date]] = mapped_column(Date)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    company_id: Mapped[Optional[int]] = mapped_column(ForeignKey("company.id"), index=True)
+
+    phone: Mapped[Optional[str]] = mapped_column(String(20))
+    email: Mapped[Optional[str]] = mapped_column(String(200))
+    address: Mapped[Optional[str]] = mapped_column(String(200))
+    postcode: Mapped[Optional[str]] = mapped_column(String(7))
+    place: Mapped[Optional[str]] = mapped_column(String(100), index=True)
+
+    company: Mapped[Optional[Company]] = relationship(lazy="joined")
+    employments: Mapped[list["Employment"]] = relationship(
+        back_populates="employee", cascade="all, delete-orphan", order_by="Employment.start_date.desc()")
+
+    @property
+    def full_name(self):
+        return " ".join(part for part in (self.initials, self.infix, self.surname) if part)
+
+    def __str__(self):
+        return f"{self.number} {self.full_name}"
+
+
+class Employment(Model):
+    """A period in which an employee worked for a company (the employment history)."""
+
+    __tablename__ = "employment"
+    __scope__ = Scope(columns={COMPANY: "company_id", EMPLOYEE: "employee_id"}, via=("company_id", Company))
+    __table_args__ = (Index("ix_employment_employee_start", "employee_id", "start_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"))
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), index=True)
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[Optional[dt.date]] = mapped_column(Date)
+
+    employee: Mapped[Employee] = relationship(back_populates="employments")
+    company: Mapped[Company] = relationship(lazy="joined")
+
+    def __str__(self):
+        return f"{self.company} {self.start_date:%d-%m-%Y}"

@@ -1,0 +1,190 @@
+"""Pages and APIs of the register: Mijn bedrijven, Mijn werknemers, contacts, configuration."""
+from flask_appbuilder.models.sqla.filters import FilterEqual
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import DataRequired, Optional as OptionalValidator
+
+from app.core.datamodel import ScopedSQLAInterface
+from app.core.fields import NumberLookupField
+from app.core.views import ScopedModelRestApi, ScopedModelView
+from app.registry.models import Code, Company, ContactPerson, Employee, Employment, Region, SubBranch
+
+COMPANY_LABELS = {
+    "number": _l("Nummer"), "name": _l("Naam"), "address": _l("Vestigingsadres"),
+    "postcode": _l("Postcode"), "place": _l("Plaats"), "region": _l("Regio"),
+    "sub_branch": _l("Subbranche"), "registered_from": _l("Ingeschreven vanaf"),
+    "registered_until": _l("Ingeschreven tot"), "active": _l("Actief"),
+    "advisor_address": _l("Adres"), "advisor_postcode": _l("Postcode"), "advisor_place": _l("Plaats"),
+    "phone": _l("Telefoon"), "fax": _l("Fax"), "email": _l("E-mail"), "website": _l("Website"),
+    "description": _l("Bedrijfsomschrijving"), "last_visit_date": _l("Laatste bezoek"),
+}
+
+EMPLOYEE_LABELS = {
+    "number": _l("Nummer"), "initials": _l("Voorletters"), "first_name": _l("Roepnaam"),
+    "infix": _l("Tussenvoegsel"), "surname": _l("Achternaam"), "birth_date": _l("Geboortedatum"),
+    "active": _l("Actief"), "company": _l("Werkgever"), "phone": _l("Telefoon"), "email": _l("E-mail"),
+    "address": _l("Adres"), "postcode": _l("Postcode"), "place": _l("Woonplaats"),
+    "full_name": _l("Naam"),
+}
+
+CONTACT_LABELS = {
+    "company": _l("Bedrijf"), "initials": _l("Voorletters"), "surname": _l("Achternaam"),
+    "job_title": _l("Functie"), "phone": _l("Telefoon"), "email": _l("E-mail"),
+    "is_main": _l("Hoofdcontactpersoon"),
+}
+
+FIXED_COMPANY = ["number", "name", "address", "postcode", "place", "region", "sub_branch",
+                 "registered_from", "registered_until", "active"]
+VARIABLE_COMPANY = ["advisor_address", "advisor_postcode", "advisor_place", "phone", "fax", "email",
+                    "website", "description"]
+
+
+class ContactPersonView(ScopedModelView):
+    datamodel = ScopedSQLAInterface(ContactPerson)
+    breadcrumb_parent = ("company", "CompanyView")
+    list_title = show_title = _l("Contactpersonen")
+    add_title = _l("Contactpersoon toevoegen")
+    edit_title = _l("Contactpersoon bewerken")
+    help_text = _l("De contactpersonen van het bedrijf. Eén van hen is de hoofdcontactpersoon (H).")
+    label_columns = CONTACT_LABELS
+    list_columns = ["company", "surname", "initials", "job_title", "phone", "email", "is_main"]
+    show_columns = ["company", "initials", "surname", "job_title", "phone", "email", "is_main"]
+    add_columns = edit_columns = ["company", "initials", "surname", "job_title", "phone", "email"]
+    search_columns = ["surname", "email"]
+    order_columns = ["surname"]
+    base_order = ("surname", "asc")
+    add_form_extra_fields = edit_form_extra_fields = {
+        "company": NumberLookupField(_l("Bedrijfsnummer"), [DataRequired()], model=Company),
+    }
+
+
+class EmploymentView(ScopedModelView):
+    datamodel = ScopedSQLAInterface(Employment)
+    list_title = show_title = _l("Dienstverbanden")
+    add_title = _l("Dienstverband toevoegen")
+    edit_title = _l("Dienstverband bewerken")
+    help_text = _l("De werkgevers waar deze werknemer in dienst was, met begin- en einddatum.")
+    label_columns = {"employee": _l("Werknemer"), "company": _l("Werkgever"),
+                     "start_date": _l("Begindatum"), "end_date": _l("Einddatum")}
+    list_columns = ["company", "start_date", "end_date"]
+    add_columns = edit_columns = ["employee", "company", "start_date", "end_date"]
+    search_columns = ["start_date", "end_date"]
+    base_order = ("start_date", "desc")
+    add_form_extra_fields = edit_form_extra_fields = {
+        "employee": NumberLookupField(_l("Werknemernummer"), [DataRequired()], model=Employee),
+        "company": NumberLookupField(_l("Bedrijfsnummer"), [DataRequired()], model=Company),
+    }
+    validators_columns = {"start_date": [DataRequired()], "end_date": [OptionalValidator()]}
+
+
+class EmployeeView(ScopedModelView):
+    datamodel = ScopedSQLAInterface(Employee)
+    breadcrumb_parent = ("company", "CompanyView")
+    list_title = _l("Mijn werknemers")
+    show_title = _l("Werknemer")
+    add_title = _l("Werknemer toevoegen")
+    edit_title = _l("Werknemer bewerken")
+    help_text = _l("Werknemers van de bedrijven in uw regio. Actieve werknemers staan in blauw, "
+                   "niet-actieve in grijs. Klik op een werknemer voor de details.")
+    label_columns = EMPLOYEE_LABELS
+    list_columns = ["number", "surname", "initials", "infix", "place", "company", "active"]
+    show_fieldsets = [
+        (_l("Vaste gegevens"), {"fields": ["number", "initials", "first_name", "infix", "surname",
+                                             "birth_date", "company", "active"]}),
+        (_l("Variabele gegevens"), {"fields": ["phone", "email", "address", "postcode", "place"]}),
+    ]
+    add_columns = edit_columns = ["number", "initials", "first_name", "infix", "surname", "birth_date",
+                                  "company", "active", "phone", "email", "address", "postcode", "place"]
+    search_columns = ["number", "surname", "place", "active"]
+    order_columns = ["number", "surname", "place"]
+    base_order = ("number", "asc")
+    related_views = [EmploymentView]
+    add_form_extra_fields = edit_form_extra_fields = {
+        "company": NumberLookupField(_l("Werkgever (bedrijfsnummer)"), [OptionalValidator()],
+                                     model=Company),
+    }
+    validators_columns = {"number": [DataRequired()], "surname": [DataRequired()]}
+
+
+class CompanyView(ScopedModelView):
+    datamodel = ScopedSQLAInterface(Company)
+    list_title = _l("Mijn bedrijven")
+    show_title = _l("Bedrijf")
+    add_title = _l("Bedrijf toevoegen")
+    edit_title = _l("Bedrijfsgegevens bewerken")
+    help_text = _l("De bedrijven in uw regio. Vaste gegevens (vet) beheert het fonds; variabele "
+                   "gegevens kunt u zelf aanvullen en wijzigen. Klik op een bedrijf voor de details.")
+    label_columns = COMPANY_LABELS
+    list_columns = ["number", "name", "place", "postcode", "region", "last_visit_date", "active"]
+    show_fieldsets = [
+        (_l("Vaste gegevens"), {"fields": FIXED_COMPANY}),
+        (_l("Adres voor bedrijfstakvoorlichter"),
+         {"fields": ["advisor_address", "advisor_postcode", "advisor_place"]}),
+        (_l("Contactgegevens"), {"fields": ["phone", "fax", "email", "website", "description"]}),
+    ]
+    add_columns = edit_columns = FIXED_COMPANY + VARIABLE_COMPANY
+    search_columns = ["number", "name", "place", "postcode", "active", "last_visit_date"]
+    order_columns = ["number", "name", "place", "postcode", "last_visit_date"]
+    base_order = ("number", "asc")
+    related_views = [ContactPersonView, EmployeeView]
+    validators_columns = {
+        "number": [DataRequired()], "name": [DataRequired()], "address": [DataRequired()],
+        "postcode": [DataRequired()], "place": [DataRequired()], "region": [DataRequired()],
+        "registered_from": [DataRequired()],
+    }
+
+
+def _reference_view(model, title, help_text, columns, labels):
+    """Staff-maintained reference tables (SPEC §6) share one shape."""
+    return type(f"{model.__name__}View", (ScopedModelView,), {
+        "datamodel": ScopedSQLAInterface(model),
+        "list_title": title, "show_title": title, "add_title": title, "edit_title": title,
+        "help_text": help_text, "label_columns": labels, "list_columns": columns,
+        "add_columns": columns, "edit_columns": columns, "show_columns": columns,
+        "search_columns": columns[:2], "base_order": (columns[0], "asc"),
+    })
+
+
+RegionView = _reference_view(Region, _l("Regio's"), _l("De regio's waarin bedrijven liggen en "
+                             "adviseurs werken."), ["code", "name"], {"code": _l("Code"), "name": _l("Naam")})
+SubBranchView = _reference_view(SubBranch, _l("Subbranches"), _l("De subbranches van de sector."),
+                                ["code", "name"], {"code": _l("Code"), "name": _l("Naam")})
+CodeView = _reference_view(Code, _l("Codes"), _l("Codes die het fonds aan bedrijven kan toekennen."),
+                           ["code", "description", "active"],
+                           {"code": _l("Code"), "description": _l("Omschrijving"), "active": _l("Actief")})
+
+
+class CompanyApi(ScopedModelRestApi):
+    resource_name = "company"
+    datamodel = ScopedSQLAInterface(Company)
+    list_columns = ["id", "number", "name", "place", "postcode", "region.name", "active"]
+    show_columns = FIXED_COMPANY[:5] + ["region.id", "sub_branch.id", "registered_from",
+                                        "registered_until", "active"] + VARIABLE_COMPANY + ["id"]
+    add_columns = ["number", "name", "address", "postcode", "place", "region", "sub_branch",
+                   "registered_from", "registered_until", "active"] + VARIABLE_COMPANY
+    edit_columns = add_columns
+    search_columns = ["number", "name", "place", "active"]
+    order_columns = ["number", "name", "place"]
+
+
+class EmployeeApi(ScopedModelRestApi):
+    resource_name = "employee"
+    datamodel = ScopedSQLAInterface(Employee)
+    breadcrumb_parent = ("company", "CompanyView")
+    list_columns = ["id", "number", "initials", "infix", "surname", "place", "company.id", "active"]
+    show_columns = ["id", "number", "initials", "first_name", "infix", "surname", "birth_date",
+                    "company.id", "active", "phone", "email", "address", "postcode", "place"]
+    add_columns = edit_columns = ["number", "initials", "first_name", "infix", "surname", "birth_date",
+                                  "company", "active", "phone", "email", "address", "postcode", "place"]
+    search_columns = ["number", "surname", "place", "active"]
+    order_columns = ["number", "surname"]
+
+
+class ContactPersonApi(ScopedModelRestApi):
+    resource_name = "contact"
+    datamodel = ScopedSQLAInterface(ContactPerson)
+    breadcrumb_parent = ("company", "CompanyView")
+    list_columns = show_columns = ["id", "company.id", "initials", "surname", "job_title", "phone",
+                                   "email", "is_main"]
+    add_columns = edit_columns = ["company", "initials", "surname", "job_title", "phone", "email"]
+    search_columns = ["surname"]
+    order_columns = ["surname"]

@@ -1,0 +1,54 @@
+"""Resource (view, API and menu) names as FAB stores them, and the action sets used in roles.py.
+
+Names are FAB's: a ModelView's class name for its pages, a ModelRestApi's class name for its API,
+and the menu name given to add_view for ``menu_access``. Keep them English; labels are translated.
+"""
+
+# --- Pages (ModelView class names) --------------------------------------------------------------
+COMPANY_VIEW = "CompanyView"
+EMPLOYEE_VIEW = "EmployeeView"
+EMPLOYMENT_VIEW = "EmploymentView"
+CONTACT_VIEW = "ContactPersonView"
+REGION_VIEW = "RegionView"
+SUB_BRANCH_VIEW = "SubBranchView"
+CODE_VIEW = "CodeView"
+INSTITUTE_VIEW = "InstituteView"
+OUTPLACEMENT_ORG_VIEW = "OutplacementOrganisationView"
+BANNER_VIEW = "CampaignBannerView"
+PARTNER_LOGO_VIEW = "PartnerLogoView"
+CONTACT_MESSAGE_VIEW = "ContactMessageView"
+USER_VIEW = "FondsUserView"
+RESET_MY_PASSWORD_VIEW = "ResetMyPasswordView"
+USER_INFO_EDIT_VIEW = "UserInfoEditView"
+CONTACT_FORM_VIEW = "ContactFormView"
+
+# --- APIs (ModelRestApi class names) ------------------------------------------------------------
+COMPANY_API = "CompanyApi"
+EMPLOYEE_API = "EmployeeApi"
+CONTACT_API = "ContactPersonApi"
+
+# --- Menu entries (menu_access) -----------------------------------------------------------------
+MENU_COMPANIES = "Companies"
+MENU_EMPLOYEES = "Employees"
+MENU_CONTACTS = "Contacts"
+MENU_INSTITUTES = "Institutes"
+MENU_OUTPLACEMENT_ORGS = "OutplacementOrganisations"
+MENU_CONFIGURATION = "Configuration"
+MENU_REGIONS = "Regions"
+MENU_SUB_BRANCHES = "SubBranches"
+MENU_CODES = "Codes"
+MENU_BANNERS = "CampaignBanners"
+MENU_PARTNER_LOGOS = "PartnerLogos"
+MENU_USERS = "Users"
+MENU_INBOX = "Inbox"
+MENU_SETTINGS = "Settings"
+MENU_CONTACT = "Contact"
+
+# --- Action sets --------------------------------------------------------------------------------
+READ = ("can_list", "can_show")
+EDIT = READ + ("can_edit",)
+CRUD = EDIT + ("can_add", "can_delete")
+API_READ = ("can_get", "can_info")
+API_EDIT = API_READ + ("can_put",)
+API_CRUD = API_EDIT + ("can_post", "can_delete")
+MENU = ("menu_access",)

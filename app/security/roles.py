@@ -1,0 +1,120 @@
+"""The nine roles of SPEC §1 as data: role → resource → actions, and role → scope kind.
+
+`flask roles sync` makes the database match this table exactly (idempotent). Read it and you know who
+may do what; *which rows* each role reaches is decided by the scope kind, in scoping.py.
+"""
+from app.security.permissions import (
+    API_CRUD, API_EDIT, API_READ, BANNER_VIEW, CODE_VIEW, COMPANY_API, COMPANY_VIEW,
+    CONTACT_API, CONTACT_FORM_VIEW, CONTACT_MESSAGE_VIEW, CONTACT_VIEW, CRUD, EDIT, EMPLOYEE_API,
+    EMPLOYEE_VIEW, EMPLOYMENT_VIEW, INSTITUTE_VIEW, MENU, MENU_BANNERS, MENU_CODES, MENU_COMPANIES,
+    MENU_CONFIGURATION, MENU_CONTACT, MENU_CONTACTS, MENU_EMPLOYEES, MENU_INBOX, MENU_INSTITUTES,
+    MENU_OUTPLACEMENT_ORGS, MENU_PARTNER_LOGOS, MENU_REGIONS, MENU_SETTINGS, MENU_SUB_BRANCHES,
+    MENU_USERS, OUTPLACEMENT_ORG_VIEW, PARTNER_LOGO_VIEW, READ, REGION_VIEW, RESET_MY_PASSWORD_VIEW, SUB_BRANCH_VIEW,
+    USER_INFO_EDIT_VIEW, USER_VIEW,
+)
+
+ALL = "all"
+
+ADMIN = "admin"
+STAFF = "staff"
+REGIONAL_MANAGER = "regional_manager"
+ADVISOR = "advisor"
+EMPLOYER = "employer"
+EMPLOYEE = "employee"
+INSTITUTE = "institute"
+OUTPLACEMENT_PARTNER = "outplacement_partner"
+INTERVENTION_ADVISOR = "intervention_advisor"
+
+ROLE_NAMES = (ADMIN, STAFF, REGIONAL_MANAGER, ADVISOR, EMPLOYER, EMPLOYEE, INSTITUTE,
+              OUTPLACEMENT_PARTNER, INTERVENTION_ADVISOR)
+
+# Which rows a role reaches (see scoping.py). Only staff and admin see everything.
+ROLE_SCOPE = {
+    ADMIN: ALL,
+    STAFF: ALL,
+    REGIONAL_MANAGER: "region",
+    ADVISOR: "region",
+    EMPLOYER: "company",
+    EMPLOYEE: "employee",
+    INSTITUTE: "institute",
+    OUTPLACEMENT_PARTNER: "outplacement_org",
+    INTERVENTION_ADVISOR: "region",
+}
+
+# Roles that manage the fund's fixed data (company number, name, address, registration, ...).
+MANAGES_FIXED_DATA = {ADMIN, STAFF}
+
+# Every signed-in user: own settings and the contact form to the helpdesk (M18, M19).
+_EVERYONE = {
+    USER_VIEW: ("can_userinfo", "resetmypassword", "userinfoedit"),
+    RESET_MY_PASSWORD_VIEW: ("can_this_form_get", "can_this_form_post"),
+    USER_INFO_EDIT_VIEW: ("can_this_form_get", "can_this_form_post"),
+    CONTACT_FORM_VIEW: ("can_this_form_get", "can_this_form_post"),
+    MENU_SETTINGS: MENU,
+    MENU_CONTACT: MENU,
+}
+
+_FIELDWORK = {  # advisor and regional manager: companies and employees of their regions
+    COMPANY_VIEW: EDIT, COMPANY_API: API_EDIT, MENU_COMPANIES: MENU,
+    EMPLOYEE_VIEW: EDIT, EMPLOYEE_API: API_EDIT, MENU_EMPLOYEES: MENU,
+    EMPLOYMENT_VIEW: READ,
+    CONTACT_VIEW: CRUD, CONTACT_API: API_CRUD, MENU_CONTACTS: MENU,
+    INSTITUTE_VIEW: READ, MENU_INSTITUTES: MENU,
+}
+
+ROLE_PERMISSIONS = {
+    # admin receives every permission that exists (roles sync), so it is not listed here.
+    STAFF: {
+        **_EVERYONE,
+        COMPANY_VIEW: CRUD, COMPANY_API: API_CRUD, MENU_COMPANIES: MENU,
+        EMPLOYEE_VIEW: CRUD, EMPLOYEE_API: API_CRUD, MENU_EMPLOYEES: MENU,
+        EMPLOYMENT_VIEW: CRUD,
+        CONTACT_VIEW: CRUD, CONTACT_API: API_CRUD, MENU_CONTACTS: MENU,
+        INSTITUTE_VIEW: CRUD, MENU_INSTITUTES: MENU,
+        OUTPLACEMENT_ORG_VIEW: CRUD, MENU_OUTPLACEMENT_ORGS: MENU,
+        CONTACT_MESSAGE_VIEW: EDIT + ("can_delete",), MENU_INBOX: MENU,
+        MENU_CONFIGURATION: MENU,
+        REGION_VIEW: CRUD, MENU_REGIONS: MENU,
+        SUB_BRANCH_VIEW: CRUD, MENU_SUB_BRANCHES: MENU,
+        CODE_VIEW: CRUD, MENU_CODES: MENU,
+        BANNER_VIEW: CRUD, MENU_BANNERS: MENU,
+        PARTNER_LOGO_VIEW: CRUD, MENU_PARTNER_LOGOS: MENU,
+        USER_VIEW: CRUD + _EVERYONE[USER_VIEW] + ("resetpasswords",), MENU_USERS: MENU,
+        "ResetPasswordView": ("can_this_form_get", "can_this_form_post"),
+    },
+    REGIONAL_MANAGER: {**_EVERYONE, **_FIELDWORK},
+    ADVISOR: {**_EVERYONE, **_FIELDWORK},
+    EMPLOYER: {
+        **_EVERYONE,
+        COMPANY_VIEW: EDIT, COMPANY_API: API_EDIT, MENU_COMPANIES: MENU,
+        EMPLOYEE_VIEW: READ, EMPLOYEE_API: API_READ, MENU_EMPLOYEES: MENU,
+        EMPLOYMENT_VIEW: READ,
+        CONTACT_VIEW: CRUD, CONTACT_API: API_CRUD, MENU_CONTACTS: MENU,
+    },
+    EMPLOYEE: {
+        **_EVERYONE,
+        EMPLOYEE_VIEW: EDIT, EMPLOYEE_API: API_EDIT, MENU_EMPLOYEES: MENU,
+        EMPLOYMENT_VIEW: READ,
+    },
+    INSTITUTE: {
+        **_EVERYONE,
+        INSTITUTE_VIEW: EDIT, MENU_INSTITUTES: MENU,
+    },
+    OUTPLACEMENT_PARTNER: {
+        **_EVERYONE,
+        OUTPLACEMENT_ORG_VIEW: READ, MENU_OUTPLACEMENT_ORGS: MENU,
+    },
+    INTERVENTION_ADVISOR: {
+        **_EVERYONE,
+        OUTPLACEMENT_ORG_VIEW: READ, MENU_OUTPLACEMENT_ORGS: MENU,
+    },
+}
+
+
+def role_grants(role_name):
+    """The (action, resource) pairs a role should hold; None for admin (everything)."""
+    if role_name == ADMIN:
+        return None
+    return {(action, resource)
+            for resource, actions in ROLE_PERMISSIONS[role_name].items()
+            for action in actions}

@@ -1,0 +1,46 @@
+"""The whole menu, in order (M2.1): the work items of each role on top, then configuration, then
+the account block (Instellingen, Contact; Afsluiten is added by the layout). Every page's access
+comes from app/security/roles.py; which rows it shows from app/security/scoping.py."""
+from flask_babel import lazy_gettext as _l
+
+from app.outplacement.views import OutplacementOrganisationView
+from app.registry.views import (
+    CodeView, CompanyApi, CompanyView, ContactPersonApi, ContactPersonView, EmployeeApi, EmployeeView,
+    EmploymentView, RegionView, SubBranchView,
+)
+from app.security import permissions as P
+from app.shell.views import CampaignBannerView, ContactFormView, ContactMessageView, PartnerLogoView
+from app.training.views import InstituteView
+
+CONFIGURATION = dict(category=P.MENU_CONFIGURATION, category_label=_l("Instellingen fonds"),
+                     category_icon="fa-cogs")
+
+
+def register_views(appbuilder):
+    # Work items
+    appbuilder.add_view(CompanyView, P.MENU_COMPANIES, label=_l("Mijn bedrijven"), icon="fa-industry")
+    appbuilder.add_view(EmployeeView, P.MENU_EMPLOYEES, label=_l("Mijn werknemers"), icon="fa-users")
+    appbuilder.add_view(ContactPersonView, P.MENU_CONTACTS, label=_l("Contactpersonen"), icon="fa-address-book")
+    appbuilder.add_view(InstituteView, P.MENU_INSTITUTES, label=_l("Cursusinstituten"), icon="fa-graduation-cap")
+    appbuilder.add_view(OutplacementOrganisationView, P.MENU_OUTPLACEMENT_ORGS,
+                        label=_l("Outplacementkantoren"), icon="fa-briefcase")
+    appbuilder.add_view(ContactMessageView, P.MENU_INBOX, label=_l("Helpdesk-inbox"), icon="fa-inbox")
+    appbuilder.add_view_no_menu(EmploymentView)
+
+    # Configuration by staff (SPEC §6)
+    appbuilder.add_view(RegionView, P.MENU_REGIONS, label=_l("Regio's"), **CONFIGURATION)
+    appbuilder.add_view(SubBranchView, P.MENU_SUB_BRANCHES, label=_l("Subbranches"), **CONFIGURATION)
+    appbuilder.add_view(CodeView, P.MENU_CODES, label=_l("Codes"), **CONFIGURATION)
+    appbuilder.add_view(CampaignBannerView, P.MENU_BANNERS, label=_l("Campagnebanner"), **CONFIGURATION)
+    appbuilder.add_view(PartnerLogoView, P.MENU_PARTNER_LOGOS, label=_l("Partners"), **CONFIGURATION)
+    appbuilder.add_link(P.MENU_USERS, href="/users/list/", label=_l("Gebruikers"), icon="fa-user",
+                        **CONFIGURATION)
+
+    # Account block (M18, M19)
+    appbuilder.add_link(P.MENU_SETTINGS, href="/users/userinfo/", label=_l("Instellingen"), icon="fa-sliders")
+    appbuilder.add_view(ContactFormView, P.MENU_CONTACT, label=_l("Contact"), icon="fa-envelope")
+
+    # APIs (token authentication: POST /api/v1/security/login)
+    appbuilder.add_api(CompanyApi)
+    appbuilder.add_api(EmployeeApi)
+    appbuilder.add_api(ContactPersonApi)
