@@ -81,13 +81,17 @@ class ScopedSQLAInterface(SQLAInterface):
         self._save(item, is_new=False, commit=commit)
 
     def _save(self, item, is_new, commit):
-        actor = current_actor()
-        try:
+        # Read the pending changes before anything can autoflush them away (loading the actor's
+        # roles, for one, is a query).
+        with self.session.no_autoflush:
+            changed = [] if is_new else changed_fixed_fields(item)
             errors = text_errors(item)
+            actor = current_actor()
+            fixed_allowed = may_change_fixed_data(actor)
+        try:
             if errors:
                 raise DomainError(_("Controleer de gemarkeerde velden."), errors)
-            if not is_new and not may_change_fixed_data(actor):
-                changed = changed_fixed_fields(item)
+            if not fixed_allowed:
                 if changed:
                     raise DomainError(
                         _("Vaste gegevens worden door het fonds beheerd en kunnen hier niet worden "

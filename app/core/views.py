@@ -10,10 +10,10 @@ Every domain view subclasses these and declares only columns and labels. The bas
 - show and accept dates as dd-mm-jjjj.
 """
 from flask import abort, flash, redirect, request
-from flask_appbuilder import ModelRestApi, ModelView
-from flask_appbuilder.api import expose, protect, safe
+from flask_appbuilder import MasterDetailView, ModelRestApi, ModelView
+from flask_appbuilder.baseviews import expose as expose_view
 from flask_appbuilder.const import API_RESULT_RES_KEY
-from flask_appbuilder.security.decorators import permission_name
+from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_args, get_page_size_args
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
@@ -23,6 +23,7 @@ from app.core.datamodel import (
     SCOPE_FILTER, DomainError, ScopedSQLAInterface, fixed_fields, may_change_fixed_data,
 )
 from app.core.dates import DutchDateField, format_date
+from app.core.export import csv_response
 from app.security.scoping import OutOfScope, current_actor
 
 
@@ -183,12 +184,14 @@ class ScopedModelView(ModelView):
             abort(404)
         return item
 
+    @expose_view("/action/<string:name>/<pk>", methods=["GET", "POST"])
     def action(self, name, pk):
         if name not in self.actions:
             abort(404)
         self._scoped_item(pk)
         return super().action(name, pk)
 
+    @expose_view("/action_post", methods=["POST"])
     def action_post(self):
         if request.form.get("action") not in self.actions:
             abort(404)
@@ -196,8 +199,40 @@ class ScopedModelView(ModelView):
             self._scoped_item(pk)
         return super().action_post()
 
+    @expose_view("/export_csv/")
+    @has_access
+    def export_csv(self):
+        """The current selection (search filters and sort of the list) as CSV with Dutch headers."""
+        get_filter_args(self._filters)
+        order_column, order_direction = self.base_order or ("", "")
+        _, items = self.datamodel.query(self._filters.get_joined_filters(self._base_filters),
+                                        order_column, order_direction)
+        return csv_response(self._export_filename(), self.list_columns,
+                            [str(self.label_columns.get(c, c)) for c in self.list_columns],
+                            [[self._display(item, c) for c in self.list_columns] for item in items])
+
+    def _export_filename(self):
+        return f"{self.endpoint.lower()}.csv"
+
+    @expose_view("/download/<string:filename>")
     def download(self, filename):
         abort(404)  # uploads are served only through the scoped download of their own module
+
+
+class ScopedMasterDetailView(MasterDetailView):
+    """FAB's master/detail list with the master row loaded through the scope (stock FAB does not)."""
+
+    def __init__(self, **kwargs):
+        self.base_filters = [SCOPE_FILTER] + list(self.base_filters or [])
+        super().__init__(**kwargs)
+
+    @expose_view("/list/")
+    @expose_view("/list/<pk>")
+    @has_access
+    def list(self, pk=None):
+        if pk is not None and self.datamodel.get(pk, self._base_filters) is None:
+            abort(404)
+        return super().list(pk)
 
 
 class ScopedModelRestApi(ModelRestApi):

@@ -1,12 +1,14 @@
 """Pages and APIs of the register: Mijn bedrijven, Mijn werknemers, contacts, configuration."""
-from flask_appbuilder.models.sqla.filters import FilterEqual
+from flask import redirect
+from flask_appbuilder.actions import action
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import DataRequired, Optional as OptionalValidator
+from wtforms.validators import DataRequired, InputRequired, Optional as OptionalValidator
 
 from app.core.datamodel import ScopedSQLAInterface
 from app.core.fields import NumberLookupField
 from app.core.views import ScopedModelRestApi, ScopedModelView
 from app.registry.models import Code, Company, ContactPerson, Employee, Employment, Region, SubBranch
+from app.registry.rules import make_main_contact
 
 COMPANY_LABELS = {
     "number": _l("Nummer"), "name": _l("Naam"), "address": _l("Vestigingsadres"),
@@ -53,8 +55,15 @@ class ContactPersonView(ScopedModelView):
     order_columns = ["surname"]
     base_order = ("surname", "asc")
     add_form_extra_fields = edit_form_extra_fields = {
-        "company": NumberLookupField(_l("Bedrijfsnummer"), [DataRequired()], model=Company),
+        "company": NumberLookupField(_l("Bedrijfsnummer"), [InputRequired()], model=Company),
     }
+    formatters_columns = {"is_main": lambda main: "H" if main else ""}
+
+    @action("make_main", _l("Maak hoofdcontactpersoon"), None, "fa-star", multiple=False)
+    def make_main(self, item):
+        make_main_contact(self.datamodel.session, item)
+        self.datamodel.edit(item)
+        return redirect(self.get_redirect())
 
 
 class EmploymentView(ScopedModelView):
@@ -70,8 +79,8 @@ class EmploymentView(ScopedModelView):
     search_columns = ["start_date", "end_date"]
     base_order = ("start_date", "desc")
     add_form_extra_fields = edit_form_extra_fields = {
-        "employee": NumberLookupField(_l("Werknemernummer"), [DataRequired()], model=Employee),
-        "company": NumberLookupField(_l("Bedrijfsnummer"), [DataRequired()], model=Company),
+        "employee": NumberLookupField(_l("Werknemernummer"), [InputRequired()], model=Employee),
+        "company": NumberLookupField(_l("Bedrijfsnummer"), [InputRequired()], model=Company),
     }
     validators_columns = {"start_date": [DataRequired()], "end_date": [OptionalValidator()]}
 

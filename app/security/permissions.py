@@ -45,10 +45,12 @@ MENU_SETTINGS = "Settings"
 MENU_CONTACT = "Contact"
 
 # --- Action sets --------------------------------------------------------------------------------
-READ = ("can_list", "can_show")
+READ = ("can_list", "can_show", "can_export_csv")
 EDIT = READ + ("can_edit",)
 CRUD = EDIT + ("can_add", "can_delete")
 API_READ = ("can_get", "can_info")
 API_EDIT = API_READ + ("can_put",)
 API_CRUD = API_EDIT + ("can_post", "can_delete")
 MENU = ("menu_access",)
+USER_ADMIN = ("can_list", "can_show", "can_edit", "can_add", "can_delete")
+MAKE_MAIN_CONTACT = ("make_main",)

@@ -2,6 +2,7 @@
 banner and partner logos (M2–M3)."""
 from flask import current_app, g, request, url_for
 from flask_babel import get_locale
+from werkzeug.routing import BuildError
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -75,12 +76,12 @@ class ShellContext:
         method = request.endpoint.split(".")[1]
         list_title = getattr(view, "list_title", None)
         if list_title and method != "list" and current_app.appbuilder.sm.has_access("can_list", view.class_permission_name):
-            crumbs.append((list_title, url_for(f"{view.endpoint}.list")))
+            crumbs.append((list_title, _url(f"{view.endpoint}.list")))
         pk = (request.view_args or {}).get("pk")
         item = view.datamodel.get(pk, view._base_filters) if pk is not None and hasattr(view, "datamodel") else None
         if item is not None:
             crumbs[1:] = self._parent_crumbs(view, item) or crumbs[1:]
-            crumbs.append((str(item), url_for(f"{view.endpoint}.show", pk=pk) if method != "show" else None))
+            crumbs.append((str(item), _url(f"{view.endpoint}.show", pk=pk) if method != "show" else None))
         crumbs.append((title, None))
         return _without_repeats(crumbs)
 
@@ -102,6 +103,13 @@ class ShellContext:
     def user(self):
         user = getattr(g, "user", None)
         return user if user is not None and user.is_authenticated else None
+
+
+def _url(endpoint, **values):
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
 
 
 def _without_repeats(crumbs):
