@@ -40,6 +40,13 @@ class DutchDateField(DateField):
     def __init__(self, label=None, validators=None, **kwargs):
         super().__init__(label, validators, format=DATE_FORMAT, **kwargs)
 
+    def validate(self, form, extra_validators=()):
+        valid = super().validate(form, extra_validators)
+        if self.process_errors:  # DataRequired would replace "Ongeldige datum" by "required"
+            self.errors = list(self.process_errors)
+            return False
+        return valid
+
     def process_formdata(self, valuelist):
         if not valuelist or not valuelist[0].strip():
             self.data = None

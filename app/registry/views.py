@@ -2,7 +2,7 @@
 from flask import redirect
 from flask_appbuilder.actions import action
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import DataRequired, InputRequired, Optional as OptionalValidator
+from wtforms.validators import InputRequired, Optional as OptionalValidator
 
 from app.core.datamodel import ScopedSQLAInterface
 from app.core.fields import NumberLookupField
@@ -82,7 +82,7 @@ class EmploymentView(ScopedModelView):
         "employee": NumberLookupField(_l("Werknemernummer"), [InputRequired()], model=Employee),
         "company": NumberLookupField(_l("Bedrijfsnummer"), [InputRequired()], model=Company),
     }
-    validators_columns = {"start_date": [DataRequired()], "end_date": [OptionalValidator()]}
+    validators_columns = {"start_date": [InputRequired()], "end_date": [OptionalValidator()]}
 
 
 class EmployeeView(ScopedModelView):
@@ -111,7 +111,7 @@ class EmployeeView(ScopedModelView):
         "company": NumberLookupField(_l("Werkgever (bedrijfsnummer)"), [OptionalValidator()],
                                      model=Company),
     }
-    validators_columns = {"number": [DataRequired()], "surname": [DataRequired()]}
+    validators_columns = {"number": [InputRequired()], "surname": [InputRequired()]}
 
 
 class CompanyView(ScopedModelView):
@@ -136,9 +136,9 @@ class CompanyView(ScopedModelView):
     base_order = ("number", "asc")
     related_views = [ContactPersonView, EmployeeView]
     validators_columns = {
-        "number": [DataRequired()], "name": [DataRequired()], "address": [DataRequired()],
-        "postcode": [DataRequired()], "place": [DataRequired()], "region": [DataRequired()],
-        "registered_from": [DataRequired()],
+        "number": [InputRequired()], "name": [InputRequired()], "address": [InputRequired()],
+        "postcode": [InputRequired()], "place": [InputRequired()], "region": [InputRequired()],
+        "registered_from": [InputRequired()],
     }
 
 

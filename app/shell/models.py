@@ -7,6 +7,7 @@ from flask_appbuilder import Model
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.security.manager import FondsUser
 from app.security.scoping import Scope
 
 
@@ -55,7 +56,7 @@ class ContactMessage(Model):
     handled: Mapped[bool] = mapped_column(Boolean, default=False)
     answer: Mapped[Optional[str]] = mapped_column(Text)
 
-    sender = relationship("FondsUser")
+    sender = relationship(FondsUser)
 
     def __str__(self):
         return self.subject
