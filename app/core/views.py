@@ -9,6 +9,8 @@ Every domain view subclasses these and declares only columns and labels. The bas
   field, a NUL byte or an over-long text is refused with a Dutch message and nothing is saved;
 - show and accept dates as dd-mm-jjjj.
 """
+import datetime as dt
+
 from flask import abort, flash, redirect, request
 from flask_appbuilder import MasterDetailView, ModelRestApi, ModelView
 from flask_appbuilder.baseviews import expose as expose_view
@@ -25,6 +27,17 @@ from app.core.datamodel import (
 from app.core.dates import DutchDateField, format_date
 from app.core.export import csv_response
 from app.security.scoping import OutOfScope, current_actor
+
+
+def display_value(value):
+    """How a value reads on a page or in an export: dates dd-mm-jjjj, Ja/Nee, nothing for empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(_l("Ja") if value else _l("Nee"))
+    if isinstance(value, (dt.date, dt.datetime)):
+        return format_date(value)
+    return value
 
 
 def relation_names(model):
@@ -59,9 +72,12 @@ class ScopedModelView(ModelView):
     def _init_properties(self):
         super()._init_properties()
         model = self.datamodel.obj
+        self.formatters_columns = dict(self.formatters_columns)
+        self.add_form_extra_fields = dict(self.add_form_extra_fields)
+        self.edit_form_extra_fields = dict(self.edit_form_extra_fields)
+        for name in set(self.list_columns) | set(self.show_columns):
+            self.formatters_columns.setdefault(name, display_value)
         for column in inspect(model).columns:
-            if isinstance(column.type, (Date, DateTime)):
-                self.formatters_columns.setdefault(column.key, format_date)
             if isinstance(column.type, Date) and not isinstance(column.type, DateTime):
                 label = self.label_columns.get(column.key, column.key)
                 description = self.description_columns.get(column.key, "")
@@ -137,13 +153,12 @@ class ScopedModelView(ModelView):
                                                page_sizes=get_page_size_args(), widgets=widgets)
 
     def _display(self, item, column):
-        value = getattr(item, column, None)
-        formatter = self.formatters_columns.get(column)
-        if formatter:
-            return formatter(value)
-        if isinstance(value, bool):
-            return _l("Ja") if value else _l("Nee")
-        return "" if value is None else value
+        return self.formatters_columns.get(column, display_value)(getattr(item, column, None))
+
+    def _get_show_widget(self, pk, item, widgets=None, actions=None, show_fieldsets=None):
+        widgets = super()._get_show_widget(pk, item, widgets, actions, show_fieldsets)
+        widgets["show"].template_args["fixed_columns"] = fixed_fields(self.datamodel.obj)
+        return widgets
 
     def _save(self, form, item, is_new):
         try:
