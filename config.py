@@ -42,9 +42,7 @@ SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
 # --- Application -------------------------------------------------------------------------------
 APP_NAME = _env("APP_NAME", "Fondsportaal")
-FUND_NAME = _env("FUND_NAME", "Opleidings- en Ontwikkelingsfonds")
-HELPDESK_EMAIL = _env("HELPDESK_EMAIL", "helpdesk@fondsportaal.nl")
-RIE_URL = _env("RIE_URL", "https://www.rie.nl")
+LOG_LEVEL = _env("LOG_LEVEL", "INFO")
 
 # --- Locale ------------------------------------------------------------------------------------
 BABEL_DEFAULT_LOCALE = _env("BABEL_DEFAULT_LOCALE", "nl")

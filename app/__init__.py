@@ -2,7 +2,7 @@
 import logging
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, session
 from flask_appbuilder import AppBuilder
 from flask_appbuilder.menu import Menu
 
@@ -44,6 +44,11 @@ def create_app(overrides=None):
     from app.cli import register_cli
     from app.core.errors import register_error_handlers
     from app.shell.context import register_shell
+
+    @app.before_request
+    def _sliding_session():
+        # PERMANENT_SESSION_LIFETIME then works as an idle timeout, renewed by every request.
+        session.permanent = True
 
     register_cli(app)
     register_error_handlers(app)

@@ -316,7 +316,9 @@ class DemoGenerator:
         for step in range(steps):
             self.session.execute(insert(model), rows[step * CHUNK:(step + 1) * CHUNK])
             if steps > 4 and (step + 1) % max(1, steps // 10) == 0:
-                self.progress(f"  {label}: {min(total, (step + 1) * CHUNK):>9,} / {total:,}")
+                done = min(total, (step + 1) * CHUNK)
+                bar = "#" * round(20 * done / total)
+                self.progress(f"  {label:16s} [{bar:20s}] {done:>9,} / {total:,}")
         if steps <= 4:
             self.progress(f"  {label}: {total:,}")
 

@@ -73,8 +73,8 @@ def update():
             if not message.id:
                 continue
             previous = old.get(message.id, message.context)
-            text = previous.string if previous is not None and previous.string else ""
-            if not text and SOURCE_LANGUAGE[source_of(message)] == locale:
+            text = previous.string if previous is not None and not empty(previous.string) else ""
+            if empty(text) and SOURCE_LANGUAGE[source_of(message)] == locale:
                 text = message.id  # the source already speaks this language
             catalog.add(message.id, text, context=message.context, auto_comments=message.auto_comments)
         with path.open("wb") as handle:
@@ -87,8 +87,12 @@ def read_catalog(path, locale):
         return read_po(handle, locale=locale)
 
 
+def empty(string):
+    return not all(string) if isinstance(string, (tuple, list)) else not string
+
+
 def missing(catalog):
-    return [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
+    return [m.id for m in catalog if m.id and (empty(m.string) or m.fuzzy)]
 
 
 def compile_all():

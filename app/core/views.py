@@ -11,7 +11,7 @@ Every domain view subclasses these and declares only columns and labels. The bas
 """
 import datetime as dt
 
-from flask import abort, flash, redirect, request
+from flask import abort, current_app, flash, redirect, request
 from flask_appbuilder import MasterDetailView, ModelRestApi, ModelView
 from flask_appbuilder.baseviews import expose as expose_view
 from flask_appbuilder.const import API_RESULT_RES_KEY
@@ -67,6 +67,7 @@ class ScopedModelView(ModelView):
         self.add_form_query_rel_fields = scoped_relation_filters(model, self.add_form_query_rel_fields)
         self.edit_form_query_rel_fields = scoped_relation_filters(model, self.edit_form_query_rel_fields)
         self.search_form_query_rel_fields = scoped_relation_filters(model, self.search_form_query_rel_fields)
+        self.page_size = current_app.config.get("PAGE_SIZE", self.page_size)
         super().__init__(**kwargs)
 
     def _init_properties(self):

@@ -25,7 +25,7 @@ def _nl_date(value):
 
 
 def _shell_context():
-    if request.endpoint in (None, "static", "appbuilder.static"):
+    if request.endpoint in ("static", "appbuilder.static"):
         return {}
     return {"shell": ShellContext()}
 
