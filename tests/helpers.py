@@ -32,7 +32,8 @@ class Client:
     def logged_in(cls, app, email, password):
         client = cls(app, email, password)
         response = client.http.post("/login/", data={"username": email, "password": password})
-        assert response.status_code == 302, f"login failed for {email}"
+        assert response.status_code == 302 and "/login" not in response.headers["Location"], \
+            f"login failed for {email}"
         return client
 
     def get(self, url, **kwargs):

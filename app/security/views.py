@@ -69,9 +69,11 @@ class FondsUserView(UserDBModelView):
 
     def pre_add(self, item):
         self._check(item)
+        super().pre_add(item)  # hashes the password
 
     def pre_update(self, item):
         self._check(item)
+        super().pre_update(item)
 
     def _check(self, item):
         item.username = item.email
