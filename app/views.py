@@ -9,6 +9,7 @@ from app.registry.views import (
     EmploymentView, RegionView, SubBranchView,
 )
 from app.security import permissions as P
+from app.shell.logos import PartnerLogoImageView
 from app.shell.views import CampaignBannerView, ContactFormView, ContactMessageView, PartnerLogoView
 from app.training.views import InstituteView
 
@@ -26,6 +27,7 @@ def register_views(appbuilder):
                         label=_l("Outplacementkantoren"), icon="fa-briefcase")
     appbuilder.add_view(ContactMessageView, P.MENU_INBOX, label=_l("Helpdesk-inbox"), icon="fa-inbox")
     appbuilder.add_view_no_menu(EmploymentView)
+    appbuilder.add_view_no_menu(PartnerLogoImageView)
 
     # Configuration by staff (SPEC §6)
     appbuilder.add_view(RegionView, P.MENU_REGIONS, label=_l("Regio's"), **CONFIGURATION)

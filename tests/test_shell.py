@@ -110,3 +110,41 @@ def test_error_pages_are_dutch_with_a_request_id(clients):
     html = response.get_data(as_text=True)
     assert response.status_code == 404
     assert "bestaat niet" in html and response.headers["X-Request-Id"] in html
+
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
+       b"\x00\x00\x00\x0cIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+def test_staff_uploads_a_partner_logo_shown_in_every_footer(app, clients):
+    import io
+
+    response = clients("staff").post("/partnerlogoview/add", content_type="multipart/form-data", data={
+        "name": "Logo Partner", "sort_order": "5", "active": "y", "logo": (io.BytesIO(PNG), "partner.png")})
+    assert response.status_code == 302
+    with app.app_context():
+        logo_id = db.session.execute(text("SELECT id FROM partner_logo WHERE name = 'Logo Partner'")).scalar()
+    footer = app.test_client().get("/login/").get_data(as_text=True)
+    assert f"/partnerlogo/{logo_id}/image" in footer
+    image = app.test_client().get(f"/partnerlogo/{logo_id}/image")
+    assert image.data == PNG and image.mimetype == "image/png"
+    assert image.headers["X-Content-Type-Options"] == "nosniff"
+    with app.app_context():
+        db.session.execute(text("DELETE FROM partner_logo WHERE id = :id"), {"id": logo_id})
+        db.session.commit()
+
+
+@pytest.mark.parametrize("name,content", [
+    ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+    ("logo.png", b"MZ\x90\x00 this is really an executable"),
+    ("logo.png", b"<html><script>alert(1)</script></html>"),
+])
+def test_a_logo_that_is_not_an_image_is_refused_in_dutch(app, clients, name, content):
+    import io
+
+    response = clients("staff").post("/partnerlogoview/add", content_type="multipart/form-data", data={
+        "name": "Vals Logo", "sort_order": "1", "active": "y", "logo": (io.BytesIO(content), name)})
+    assert response.status_code == 200
+    assert "Alleen afbeeldingen" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.execute(text("SELECT count(*) FROM partner_logo WHERE name = 'Vals Logo'")).scalar() == 0

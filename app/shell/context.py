@@ -5,6 +5,7 @@ from flask_babel import get_locale
 from werkzeug.routing import BuildError
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import load_only
 
 from app.extensions import db
 from app.shell.models import CampaignBanner, PartnerLogo
@@ -42,7 +43,8 @@ class ShellContext:
     @property
     def partner_logos(self):
         return db.session.execute(
-            select(PartnerLogo).where(PartnerLogo.active.is_(True)).order_by(PartnerLogo.sort_order, PartnerLogo.name)
+            select(PartnerLogo).options(load_only(PartnerLogo.name, PartnerLogo.website, PartnerLogo.image_type))
+            .where(PartnerLogo.active.is_(True)).order_by(PartnerLogo.sort_order, PartnerLogo.name)
         ).scalars().all()
 
     def menu_blocks(self, menu):

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Length
 
 from app.core.datamodel import DomainError, ScopedSQLAInterface
 from app.core.views import ScopedModelView
+from app.shell.logos import LogoFileField
 from app.shell.models import CampaignBanner, ContactMessage, PartnerLogo
 
 
@@ -66,9 +67,13 @@ class PartnerLogoView(ScopedModelView):
     datamodel = ScopedSQLAInterface(PartnerLogo)
     list_title = show_title = add_title = edit_title = _l("Partners")
     help_text = _l("De partners (werkgevers- en werknemersorganisaties) onder aan elke pagina (M2.3).")
-    label_columns = {"name": _l("Naam"), "website": _l("Website"), "sort_order": _l("Volgorde"),
+    label_columns = {"name": _l("Naam"), "website": _l("Website"), "sort_order": _l("Volgorde"), "logo": _l("Logo"),
                      "active": _l("Actief")}
     list_columns = ["name", "website", "sort_order", "active"]
-    add_columns = edit_columns = show_columns = ["name", "website", "sort_order", "active"]
+    show_columns = ["name", "website", "sort_order", "active"]
+    add_columns = edit_columns = ["name", "website", "logo", "sort_order", "active"]
+    add_form_extra_fields = edit_form_extra_fields = {
+        "logo": LogoFileField(_l("Logo"), description=_l("PNG, JPEG, GIF of WebP, hoogstens 512 kB.")),
+    }
     search_columns = ["name"]
     base_order = ("sort_order", "asc")
