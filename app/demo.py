@@ -313,14 +313,30 @@ class DemoGenerator:
     def _bulk(self, model, rows, label):
         total = len(rows)
         steps = max(1, math.ceil(total / CHUNK))
+        copy = self.session.get_bind().dialect.name == "postgresql"
         for step in range(steps):
-            self.session.execute(insert(model), rows[step * CHUNK:(step + 1) * CHUNK])
+            chunk = rows[step * CHUNK:(step + 1) * CHUNK]
+            if copy:
+                _copy_rows(self.session, model.__table__.name, chunk)
+            else:
+                self.session.execute(insert(model), chunk)
             if steps > 4 and (step + 1) % max(1, steps // 10) == 0:
                 done = min(total, (step + 1) * CHUNK)
                 bar = "#" * round(20 * done / total)
                 self.progress(f"  {label:16s} [{bar:20s}] {done:>9,} / {total:,}")
         if steps <= 4:
             self.progress(f"  {label}: {total:,}")
+
+
+def _copy_rows(session, table, rows):
+    """PostgreSQL's COPY: several times faster than multi-row INSERTs for millions of rows."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    cursor = session.connection().connection.driver_connection.cursor()
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[column] for column in columns])
 
 
 def _create_users(session, password, generator):

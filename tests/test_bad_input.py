@@ -29,7 +29,7 @@ COMPANY_FORM = {
     ("registered_from", "31-02-2003", "Ongeldige datum"),
     ("registered_from", "2003-02-01", "Ongeldige datum"),
     ("name", "x" * 201, "200"),
-    ("name", "Nul\x00byte B.V.", "ongeldige tekens"),
+    ("name", "Nul\x00byte B.V.", "ongeldig teken"),
     ("phone", "x" * 10000, "20"),
     ("region", "99999", "Dit veld is vereist"),
 ])
@@ -70,15 +70,16 @@ def test_unknown_ids_are_a_dutch_404(clients, url):
     assert "bestaat niet" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("payload", [
-    {"phone": "(071) 123\x0045 67"},
-    {"email": "a" * 300},
-    {"description": "\x00"},
+@pytest.mark.parametrize("payload,status", [
+    ({"phone": "(071) 123\x0045 67"}, 400),
+    ({"email": "a" * 300}, 422),
+    ({"description": "\x00"}, 400),
+    ({"phone": ["geen", "tekst"]}, 422),
 ])
-def test_bad_api_input_is_a_dutch_422_without_sql(app, clients, world, payload):
+def test_bad_api_input_is_refused_in_dutch_without_sql(app, clients, world, payload, status):
     before = count(app, "SELECT phone FROM company WHERE id = :id", id=world.zhn_company)
     response = clients("advisor").api("put", f"/api/v1/company/{world.zhn_company}", json=payload)
-    assert response.status_code == 422
+    assert response.status_code == status
     assert_clean(response)
     assert count(app, "SELECT phone FROM company WHERE id = :id", id=world.zhn_company) == before
 
@@ -90,6 +91,15 @@ def test_api_unknown_ids_are_404(clients, url):
     assert response.status_code in (404, 405)
     assert clients("advisor").api("put", url, json={"phone": "1"}).status_code == 404
     assert_clean(response)
+
+
+def test_data_layer_refuses_control_characters_without_http(app):
+    """Paths that bypass HTTP (CLI, imports) meet the same check in ScopedSQLAInterface."""
+    from app.core.datamodel import text_errors
+    from app.registry.models import ContactPerson
+
+    errors = text_errors(ContactPerson(surname="Nul\x00", email="x" * 201, phone="(071) 123 45 67"))
+    assert set(errors) == {"surname", "email"}
 
 
 def test_contact_form_refuses_a_nul_byte(app, clients):

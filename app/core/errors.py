@@ -10,7 +10,8 @@ from werkzeug.exceptions import HTTPException
 log = logging.getLogger(__name__)
 
 MESSAGES = {
-    400: lambda: _("Het verzoek kon niet worden verwerkt. Controleer uw invoer."),
+    400: lambda: _("Het verzoek kon niet worden verwerkt: controleer uw invoer. Bevat die bijvoorbeeld "
+                   "een ongeldig teken (zoals een NUL- of stuurteken)? Er is niets opgeslagen."),
     401: lambda: _("U bent niet ingelogd."),
     403: lambda: _("U heeft geen toegang tot deze pagina."),
     404: lambda: _("Deze pagina of dit gegeven bestaat niet, of u heeft er geen toegang toe."),
