@@ -14,7 +14,10 @@ from werkzeug.security import generate_password_hash
 
 from app.extensions import db
 from app.outplacement.models import OutplacementOrganisation
+from app.core.search.models import SavedOverview
+from app.core.search.text import fold
 from app.registry.models import Code, Company, ContactPerson, Employee, Employment, Region, SubBranch
+from app.registry.rules import recount_active_employees
 from app.security.manager import FondsUser, user_region
 from app.shell.models import CampaignBanner, ContactMessage, PartnerLogo
 from app.training.models import Institute
@@ -106,7 +109,7 @@ ROLE_USERS = [
 ]
 
 DOMAIN_TABLES_IN_DELETE_ORDER = [
-    ContactMessage, user_region, Employment, ContactPerson, Employee, Company, Institute,
+    SavedOverview, ContactMessage, user_region, Employment, ContactPerson, Employee, Company, Institute,
     OutplacementOrganisation, Code, SubBranch, Region, CampaignBanner, PartnerLogo,
 ]
 
@@ -216,11 +219,13 @@ class DemoGenerator:
             name = self._company_name(surname, place)
             self.company_region.append(self.region_ids[region_code])
             self.company_place.append((place, digits))
+            address_postcode = f"{digits}{rng.randint(10, 99)} {rng.choice('ABCDEFGHJKLMNPRSTVWXZ')}" \
+                               f"{rng.choice('ABCDEFGHJKLMNPRSTVWXZ')}"
             rows.append({
-                "number": 100001 + i, "name": name[:200],
+                "number": 100001 + i, "name": name[:200], "name_key": fold(name[:200]), "place_key": fold(place),
+                "postcode_key": fold(address_postcode), "active_employee_count": 0,
                 "address": f"{rng.choice(STREETS)} {rng.randint(1, 250)}",
-                "postcode": f"{digits}{rng.randint(10, 99)} {rng.choice('ABCDEFGHJKLMNPRSTVWXZ')}"
-                            f"{rng.choice('ABCDEFGHJKLMNPRSTVWXZ')}",
+                "postcode": address_postcode,
                 "place": place, "region_id": self.region_ids[region_code],
                 "sub_branch_id": rng.choice(sub_branch_ids),
                 "registered_from": registered_from,
@@ -263,7 +268,7 @@ class DemoGenerator:
                 rows.append({
                     "company_id": self.first_company_id + i,
                     "initials": f"{rng.choice(FIRST_NAMES)[0]}.",
-                    "surname": f"{infix} {surname}".strip(),
+                    "surname": f"{infix} {surname}".strip(), "surname_key": fold(f"{infix} {surname}"),
                     "job_title": rng.choice(["Directeur", "HR-adviseur", "Bedrijfsleider", "Opleidingscoördinator"]),
                     "phone": f"(06) {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
                     "email": f"contact{k}@bedrijf{100001 + i}.example", "is_main": k == 0,
@@ -288,7 +293,7 @@ class DemoGenerator:
             active = rng.random() < 0.85
             rows.append({
                 "number": 2000001 + j, "initials": f"{first[0]}.", "first_name": first, "infix": infix or None,
-                "surname": surname, "active": active,
+                "surname": surname, "surname_key": fold(surname), "place_key": fold(place), "active": active,
                 "birth_date": dt.date(1960, 1, 1) + dt.timedelta(days=rng.randint(0, 16000)),
                 "company_id": self.first_company_id + company_index,
                 "place": place, "postcode": f"{digits}{rng.randint(10, 99)} AB",
@@ -309,6 +314,7 @@ class DemoGenerator:
                                     "start_date": start - dt.timedelta(days=rng.randint(400, 4000)),
                                     "end_date": start - dt.timedelta(days=1)})
         self._bulk(Employment, employments, "dienstverbanden")
+        recount_active_employees(self.session.connection())
 
     def _bulk(self, model, rows, label):
         total = len(rows)

@@ -3,6 +3,7 @@ the account block (Instellingen, Contact; Afsluiten is added by the layout). Eve
 comes from app/security/roles.py; which rows it shows from app/security/scoping.py."""
 from flask_babel import lazy_gettext as _l
 
+from app.core.search.overviews import SavedOverviewView
 from app.outplacement.views import OutplacementOrganisationView
 from app.registry.views import (
     CodeView, CompanyApi, CompanyView, ContactPersonApi, ContactPersonView, EmployeeApi, EmployeeView,
@@ -26,6 +27,7 @@ def register_views(appbuilder):
     appbuilder.add_view(OutplacementOrganisationView, P.MENU_OUTPLACEMENT_ORGS,
                         label=_l("Outplacementkantoren"), icon="fa-briefcase")
     appbuilder.add_view(ContactMessageView, P.MENU_INBOX, label=_l("Helpdesk-inbox"), icon="fa-inbox")
+    appbuilder.add_view(SavedOverviewView, P.MENU_SAVED_OVERVIEWS, label=_l("Mijn overzichten"), icon="fa-bookmark")
     appbuilder.add_view_no_menu(EmploymentView)
     appbuilder.add_view_no_menu(PartnerLogoImageView)
 

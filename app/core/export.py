@@ -5,7 +5,7 @@ import io
 from flask import Response
 
 
-def csv_response(filename, columns, headers, rows):
+def csv_response(filename, headers, rows):
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";")
@@ -20,3 +20,32 @@ def _cell(value):
     text = "" if value is None else str(value)
     # A cell starting with = + - @ would run as a formula in Excel (CSV injection).
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def xlsx_response(filename, title, headers, rows):
+    """An Excel workbook written in streaming mode (openpyxl write-only), headers in bold."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_sheet_title(title))
+    bold = Font(bold=True)
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        sheet.append([_cell(value) if isinstance(value, str) else value for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return Response(buffer.getvalue(),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _sheet_title(title):
+    cleaned = "".join(c for c in title if c not in '[]:*?/\\')
+    return cleaned[:31] or "Export"

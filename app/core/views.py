@@ -26,6 +26,7 @@ from app.core.datamodel import (
 )
 from app.core.dates import DutchDateField, format_date
 from app.core.export import csv_response
+from app.core.search.view import SearchListMixin
 from app.security.scoping import OutOfScope, current_actor
 
 
@@ -52,7 +53,7 @@ def scoped_relation_filters(model, declared):
     return filters
 
 
-class ScopedModelView(ModelView):
+class ScopedModelView(SearchListMixin, ModelView):
     edit_template = "shell/edit.html"
     help_text = None  # shown behind the help button of every page (Inleiding, point 2)
     breadcrumb_parent = None  # (label, endpoint) of the level above this list, if any
@@ -69,6 +70,7 @@ class ScopedModelView(ModelView):
         self.search_form_query_rel_fields = scoped_relation_filters(model, self.search_form_query_rel_fields)
         self.page_size = current_app.config.get("PAGE_SIZE", self.page_size)
         super().__init__(**kwargs)
+        self.check_list_columns()
 
     def _init_properties(self):
         super()._init_properties()
@@ -215,20 +217,17 @@ class ScopedModelView(ModelView):
             self._scoped_item(pk)
         return super().action_post()
 
+    @expose_view("/list/")
+    @has_access
+    def list(self):
+        return self.search_list()
+
     @expose_view("/export_csv/")
     @has_access
     def export_csv(self):
-        """The current selection (search filters and sort of the list) as CSV with Dutch headers."""
-        get_filter_args(self._filters)
-        order_column, order_direction = self.base_order or ("", "")
-        _, items = self.datamodel.query(self._filters.get_joined_filters(self._base_filters),
-                                        order_column, order_direction)
-        return csv_response(self._export_filename(), self.list_columns,
-                            [str(self.label_columns.get(c, c)) for c in self.list_columns],
-                            [[self._display(item, c) for c in self.list_columns] for item in items])
-
-    def _export_filename(self):
-        return f"{self.endpoint.lower()}.csv"
+        """The current selection (the chain, Actief and sort of the list) as CSV with Dutch headers."""
+        headers, rows = self._export_rows()
+        return csv_response(f"{self.endpoint.lower()}.csv", headers, rows)
 
     @expose_view("/download/<string:filename>")
     def download(self, filename):

@@ -7,6 +7,7 @@ from flask_appbuilder import Model
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.search.keys import key_column
 from app.security.scoping import COMPANY, EMPLOYEE, REGION, Scope
 
 
@@ -57,13 +58,20 @@ class Company(Model):
     # Managed by the fund; only staff may change them (M6.1). All other columns are variable (M6.2).
     __fixed_fields__ = ("number", "name", "address", "postcode", "place", "region", "region_id",
                         "sub_branch", "sub_branch_id", "registered_from", "registered_until", "active")
+    __search_keys__ = {"name_key": "name", "place_key": "place", "postcode_key": "postcode"}
+    __table_args__ = (
+        Index("ix_company_name_key_id", "name_key", "id"),
+        Index("ix_company_place_key_id", "place_key", "id"),
+        Index("ix_company_postcode_key_id", "postcode_key", "id"),
+        Index("ix_company_active_employee_count", "active_employee_count"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[int] = mapped_column(Integer, unique=True)
-    name: Mapped[str] = mapped_column(String(200), index=True)
+    name: Mapped[str] = mapped_column(String(200))
     address: Mapped[str] = mapped_column(String(200))
     postcode: Mapped[str] = mapped_column(String(7))
-    place: Mapped[str] = mapped_column(String(100), index=True)
+    place: Mapped[str] = mapped_column(String(100))
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
     sub_branch_id: Mapped[Optional[int]] = mapped_column(ForeignKey("sub_branch.id"), index=True)
     registered_from: Mapped[dt.date] = mapped_column(Date)
@@ -79,6 +87,11 @@ class Company(Model):
     website: Mapped[Optional[str]] = mapped_column(String(200))
     description: Mapped[Optional[str]] = mapped_column(Text)
     last_visit_date: Mapped[Optional[dt.date]] = mapped_column(Date, index=True)
+    # Derived, kept up to date by app.registry.rules: searched as "aantal actieve werknemers" (M4.5.1).
+    active_employee_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    name_key: Mapped[Optional[str]] = key_column(200)
+    place_key: Mapped[Optional[str]] = key_column(100)
+    postcode_key: Mapped[Optional[str]] = key_column(7)
 
     region: Mapped[Region] = relationship(lazy="joined", innerjoin=True)
     sub_branch: Mapped[Optional[SubBranch]] = relationship(lazy="joined")
@@ -94,6 +107,8 @@ class ContactPerson(Model):
 
     __tablename__ = "contact_person"
     __scope__ = Scope(via=("company_id", Company))
+    __search_keys__ = {"surname_key": "surname"}
+    __table_args__ = (Index("ix_contact_person_surname_key_id", "surname_key", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), index=True)
@@ -103,6 +118,7 @@ class ContactPerson(Model):
     phone: Mapped[Optional[str]] = mapped_column(String(20))
     email: Mapped[Optional[str]] = mapped_column(String(200))
     is_main: Mapped[bool] = mapped_column(Boolean, default=False)
+    surname_key: Mapped[Optional[str]] = key_column(100)
 
     company: Mapped[Company] = relationship(back_populates="contacts")
 
@@ -117,13 +133,19 @@ class Employee(Model):
     __scope__ = Scope(columns={EMPLOYEE: "id", COMPANY: "company_id"}, via=("company_id", Company))
     __fixed_fields__ = ("number", "initials", "first_name", "infix", "surname", "birth_date", "active",
                         "company", "company_id")
+    __search_keys__ = {"surname_key": "surname", "place_key": "place"}
+    __table_args__ = (
+        Index("ix_employee_surname_key_id", "surname_key", "id"),
+        Index("ix_employee_place_key_id", "place_key", "id"),
+        Index("ix_employee_birth_date", "birth_date"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[int] = mapped_column(Integer, unique=True)
     initials: Mapped[Optional[str]] = mapped_column(String(20))
     first_name: Mapped[Optional[str]] = mapped_column(String(60))
     infix: Mapped[Optional[str]] = mapped_column(String(20))
-    surname: Mapped[str] = mapped_column(String(100), index=True)
+    surname: Mapped[str] = mapped_column(String(100))
     birth_date: Mapped[Optional[dt.date]] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     company_id: Mapped[Optional[int]] = mapped_column(ForeignKey("company.id"), index=True)
@@ -132,7 +154,9 @@ class Employee(Model):
     email: Mapped[Optional[str]] = mapped_column(String(200))
     address: Mapped[Optional[str]] = mapped_column(String(200))
     postcode: Mapped[Optional[str]] = mapped_column(String(7))
-    place: Mapped[Optional[str]] = mapped_column(String(100), index=True)
+    place: Mapped[Optional[str]] = mapped_column(String(100))
+    surname_key: Mapped[Optional[str]] = key_column(100)
+    place_key: Mapped[Optional[str]] = key_column(100)
 
     company: Mapped[Optional[Company]] = relationship(lazy="joined")
     employments: Mapped[list["Employment"]] = relationship(
@@ -164,3 +188,8 @@ class Employment(Model):
 
     def __str__(self):
         return f"{self.company} {self.start_date:%d-%m-%Y}"
+
+
+from app.registry.rules import register_count_maintenance  # noqa: E402  (needs the models above)
+
+register_count_maintenance()

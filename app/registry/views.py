@@ -6,6 +6,7 @@ from wtforms.validators import InputRequired, Optional as OptionalValidator
 
 from app.core.datamodel import ScopedSQLAInterface
 from app.core.fields import NumberLookupField
+from app.core.search.fields import DateField, LowerTextField, NumberField, TextField
 from app.core.views import ScopedModelRestApi, ScopedModelView
 from app.registry.models import Code, Company, ContactPerson, Employee, Employment, Region, SubBranch
 from app.registry.rules import make_main_contact
@@ -18,6 +19,7 @@ COMPANY_LABELS = {
     "advisor_address": _l("Adres"), "advisor_postcode": _l("Postcode"), "advisor_place": _l("Plaats"),
     "phone": _l("Telefoon"), "fax": _l("Fax"), "email": _l("E-mail"), "website": _l("Website"),
     "description": _l("Bedrijfsomschrijving"), "last_visit_date": _l("Laatste bezoek"),
+    "region.name": _l("Regio"), "active_employee_count": _l("Actieve werknemers"),
 }
 
 EMPLOYEE_LABELS = {
@@ -25,13 +27,13 @@ EMPLOYEE_LABELS = {
     "infix": _l("Tussenvoegsel"), "surname": _l("Achternaam"), "birth_date": _l("Geboortedatum"),
     "active": _l("Actief"), "company": _l("Werkgever"), "phone": _l("Telefoon"), "email": _l("E-mail"),
     "address": _l("Adres"), "postcode": _l("Postcode"), "place": _l("Woonplaats"),
-    "full_name": _l("Naam"),
+    "full_name": _l("Naam"), "company.name": _l("Werkgever"),
 }
 
 CONTACT_LABELS = {
     "company": _l("Bedrijf"), "initials": _l("Voorletters"), "surname": _l("Achternaam"),
     "job_title": _l("Functie"), "phone": _l("Telefoon"), "email": _l("E-mail"),
-    "is_main": _l("Hoofdcontactpersoon"),
+    "is_main": _l("Hoofdcontactpersoon"), "company.name": _l("Bedrijf"),
 }
 
 FIXED_COMPANY = ["number", "name", "address", "postcode", "place", "region", "sub_branch",
@@ -48,9 +50,14 @@ class ContactPersonView(ScopedModelView):
     edit_title = _l("Contactpersoon bewerken")
     help_text = _l("De contactpersonen van het bedrijf. Eén van hen is de hoofdcontactpersoon (H).")
     label_columns = CONTACT_LABELS
-    list_columns = ["company", "surname", "initials", "job_title", "phone", "email", "is_main"]
+    list_columns = ["surname", "initials", "company.name", "job_title", "phone", "email", "is_main"]
     show_columns = ["company", "initials", "surname", "job_title", "phone", "email", "is_main"]
     add_columns = edit_columns = ["company", "initials", "surname", "job_title", "phone", "email"]
+    search_fields = (
+        TextField("surname", _l("Achternaam"), ContactPerson.surname_key),
+        LowerTextField("job_title", _l("Functie"), ContactPerson.job_title),
+        LowerTextField("email", _l("E-mail"), ContactPerson.email),
+    )
     search_columns = ["surname", "email"]
     order_columns = ["surname"]
     base_order = ("surname", "asc")
@@ -72,10 +79,14 @@ class EmploymentView(ScopedModelView):
     add_title = _l("Dienstverband toevoegen")
     edit_title = _l("Dienstverband bewerken")
     help_text = _l("De werkgevers waar deze werknemer in dienst was, met begin- en einddatum.")
-    label_columns = {"employee": _l("Werknemer"), "company": _l("Werkgever"),
+    label_columns = {"employee": _l("Werknemer"), "company": _l("Werkgever"), "company.name": _l("Werkgever"),
                      "start_date": _l("Begindatum"), "end_date": _l("Einddatum")}
-    list_columns = ["company", "start_date", "end_date"]
+    list_columns = ["company.name", "start_date", "end_date"]
     add_columns = edit_columns = ["employee", "company", "start_date", "end_date"]
+    search_fields = (
+        DateField("start_date", _l("Begindatum"), Employment.start_date),
+        DateField("end_date", _l("Einddatum"), Employment.end_date),
+    )
     search_columns = ["start_date", "end_date"]
     base_order = ("start_date", "desc")
     add_form_extra_fields = edit_form_extra_fields = {
@@ -95,7 +106,14 @@ class EmployeeView(ScopedModelView):
     help_text = _l("Werknemers van de bedrijven in uw regio. Actieve werknemers staan in blauw, "
                    "niet-actieve in grijs. Klik op een werknemer voor de details.")
     label_columns = EMPLOYEE_LABELS
-    list_columns = ["number", "surname", "initials", "infix", "place", "company", "active"]
+    list_columns = ["number", "surname", "initials", "infix", "place", "company.name", "active"]
+    active_column = "active"
+    search_fields = (
+        NumberField("number", _l("Nummer"), Employee.number),
+        TextField("surname", _l("Achternaam"), Employee.surname_key),
+        TextField("place", _l("Woonplaats"), Employee.place_key),
+        DateField("birth_date", _l("Geboortedatum"), Employee.birth_date),
+    )
     show_fieldsets = [
         (_l("Vaste gegevens"), {"fields": ["number", "initials", "first_name", "infix", "surname",
                                              "birth_date", "company", "active"]}),
@@ -123,7 +141,18 @@ class CompanyView(ScopedModelView):
     help_text = _l("De bedrijven in uw regio. Vaste gegevens (vet) beheert het fonds; variabele "
                    "gegevens kunt u zelf aanvullen en wijzigen. Klik op een bedrijf voor de details.")
     label_columns = COMPANY_LABELS
-    list_columns = ["number", "name", "place", "postcode", "region", "last_visit_date", "active"]
+    list_columns = ["number", "name", "place", "postcode", "region.name", "last_visit_date",
+                    "active_employee_count", "active"]
+    active_column = "active"
+    search_fields = (
+        NumberField("number", _l("Nummer"), Company.number),
+        TextField("name", _l("Naam"), Company.name_key),
+        TextField("place", _l("Plaats"), Company.place_key),
+        TextField("postcode", _l("Postcode"), Company.postcode_key),
+        DateField("last_visit", _l("Laatste bezoek"), Company.last_visit_date),
+        NumberField("active_employees", _l("Aantal actieve werknemers"), Company.active_employee_count),
+        DateField("registered_from", _l("Ingeschreven vanaf"), Company.registered_from),
+    )
     show_fieldsets = [
         (_l("Vaste gegevens"), {"fields": FIXED_COMPANY}),
         (_l("Adres voor bedrijfstakvoorlichter"),
@@ -150,6 +179,7 @@ def _reference_view(model, title, help_text, columns, labels):
         "help_text": help_text, "label_columns": labels, "list_columns": columns,
         "add_columns": columns, "edit_columns": columns, "show_columns": columns,
         "search_columns": columns[:2], "base_order": (columns[0], "asc"),
+        "search_fields": tuple(LowerTextField(c, labels[c], getattr(model, c)) for c in columns[:2]),
     })
 
 

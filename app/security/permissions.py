@@ -21,6 +21,7 @@ USER_VIEW = "FondsUserView"
 RESET_MY_PASSWORD_VIEW = "ResetMyPasswordView"
 USER_INFO_EDIT_VIEW = "UserInfoEditView"
 CONTACT_FORM_VIEW = "ContactFormView"
+SAVED_OVERVIEW_VIEW = "SavedOverviewView"
 
 # --- APIs (ModelRestApi class names) ------------------------------------------------------------
 COMPANY_API = "CompanyApi"
@@ -43,9 +44,10 @@ MENU_USERS = "Users"
 MENU_INBOX = "Inbox"
 MENU_SETTINGS = "Settings"
 MENU_CONTACT = "Contact"
+MENU_SAVED_OVERVIEWS = "SavedOverviews"
 
 # --- Action sets --------------------------------------------------------------------------------
-READ = ("can_list", "can_show", "can_export_csv")
+READ = ("can_list", "can_show", "can_export_csv", "can_export_xlsx")
 EDIT = READ + ("can_edit",)
 CRUD = EDIT + ("can_add", "can_delete")
 API_READ = ("can_get", "can_info")

@@ -4,6 +4,7 @@
 may do what; *which rows* each role reaches is decided by the scope kind, in scoping.py.
 """
 from app.security.permissions import (
+    MENU_SAVED_OVERVIEWS, SAVED_OVERVIEW_VIEW,
     MAKE_MAIN_CONTACT, USER_ADMIN,
     API_CRUD, API_EDIT, API_READ, BANNER_VIEW, CODE_VIEW, COMPANY_API, COMPANY_VIEW,
     CONTACT_API, CONTACT_FORM_VIEW, CONTACT_MESSAGE_VIEW, CONTACT_VIEW, CRUD, EDIT, EMPLOYEE_API,
@@ -51,6 +52,9 @@ _EVERYONE = {
     RESET_MY_PASSWORD_VIEW: ("can_this_form_get", "can_this_form_post"),
     USER_INFO_EDIT_VIEW: ("can_this_form_get", "can_this_form_post"),
     CONTACT_FORM_VIEW: ("can_this_form_get", "can_this_form_post"),
+    # "Zelf overzichten samenstellen": every user keeps their own saved search chains.
+    SAVED_OVERVIEW_VIEW: ("can_list", "can_show", "can_edit", "can_delete", "can_save"),
+    MENU_SAVED_OVERVIEWS: MENU,
     MENU_SETTINGS: MENU,
     MENU_CONTACT: MENU,
 }

@@ -32,12 +32,14 @@ class Scope:
     via: (foreign key column name, parent model) for kinds not listed in ``columns``.
     open_to: kinds that see every row (reference data such as regions or institutes).
     owner: column holding a user id; a user always sees the rows they own.
+    private: only the owner sees a row, staff included (a user's saved overviews).
     """
 
     columns: dict = field(default_factory=dict)
     via: tuple = None
     open_to: tuple = ()
     owner: str = None
+    private: bool = False
 
     @classmethod
     def public(cls):
@@ -85,10 +87,12 @@ def scope_values(user, kind):
 
 def scope_clause(user, model):
     """A WHERE clause limiting ``model`` to what ``user`` may see; None means no limit."""
+    rule = _rule(model)
+    if rule.private:
+        return None if user is None else getattr(model, rule.owner) == getattr(user, "id", None)
     kinds = scope_kinds(user)
     if ALL in kinds:
         return None
-    rule = _rule(model)
     if any(kind in rule.open_to for kind in kinds):
         return None
     clauses = [_kind_clause(model, rule, kind, scope_values(user, kind)) for kind in sorted(kinds)]

@@ -17,6 +17,9 @@ ACCOUNT_MENU_NAMES = ("Settings", "Contact")
 def register_shell(app):
     app.context_processor(_shell_context)
     app.jinja_env.filters["nl_date"] = _nl_date
+    from app.core.views import display_value
+
+    app.jinja_env.globals["nl_value"] = display_value
 
 
 def _nl_date(value):

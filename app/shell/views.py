@@ -10,6 +10,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from app.core.datamodel import DomainError, ScopedSQLAInterface
+from app.core.search.fields import DateField, LowerTextField
 from app.core.views import ScopedModelView
 from app.shell.logos import LogoFileField
 from app.shell.models import CampaignBanner, ContactMessage, PartnerLogo
@@ -44,11 +45,16 @@ class ContactMessageView(ScopedModelView):
     list_title = show_title = edit_title = _l("Helpdesk-inbox")
     help_text = _l("Berichten die gebruikers via Contact sturen. Vul het antwoord in en vink "
                    "Afgehandeld aan.")
-    label_columns = {"sender": _l("Afzender"), "subject": _l("Onderwerp"), "message": _l("Bericht"),
+    label_columns = {"sender": _l("Afzender"), "sender.email": _l("Afzender"), "subject": _l("Onderwerp"), "message": _l("Bericht"),
                      "sent_at": _l("Verzonden"), "handled": _l("Afgehandeld"), "answer": _l("Antwoord")}
-    list_columns = ["sent_at", "sender", "subject", "handled"]
+    list_columns = ["sent_at", "sender.email", "subject", "handled"]
+    search_fields = (LowerTextField("subject", _l("Onderwerp"), ContactMessage.subject),
+                     DateField("sent", _l("Verzonden"), ContactMessage.sent_at))
+    default_sort = "sent"
+    default_descending = True
     show_columns = ["sent_at", "sender", "subject", "message", "handled", "answer"]
     edit_columns = ["handled", "answer"]
+    exclude_route_methods = {"add"}  # messages arrive through the contact form only
     search_columns = ["subject", "handled"]
     base_order = ("sent_at", "desc")
 
@@ -59,6 +65,7 @@ class CampaignBannerView(ScopedModelView):
     help_text = _l("De campagne die boven elke pagina staat (M2.4). De nieuwste actieve banner wordt getoond.")
     label_columns = {"title": _l("Titel"), "text": _l("Tekst"), "link_url": _l("Link"), "active": _l("Actief")}
     list_columns = ["title", "active"]
+    search_fields = (LowerTextField("title", _l("Titel"), CampaignBanner.title),)
     add_columns = edit_columns = show_columns = ["title", "text", "link_url", "active"]
     search_columns = ["title", "active"]
 
@@ -70,6 +77,7 @@ class PartnerLogoView(ScopedModelView):
     label_columns = {"name": _l("Naam"), "website": _l("Website"), "sort_order": _l("Volgorde"), "logo": _l("Logo"),
                      "active": _l("Actief")}
     list_columns = ["name", "website", "sort_order", "active"]
+    search_fields = (LowerTextField("name", _l("Naam"), PartnerLogo.name),)
     show_columns = ["name", "website", "sort_order", "active"]
     add_columns = edit_columns = ["name", "website", "logo", "sort_order", "active"]
     add_form_extra_fields = edit_form_extra_fields = {
