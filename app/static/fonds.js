@@ -11,3 +11,18 @@
   });
   window.addEventListener("pageshow", function () { busy.classList.remove("is-busy"); });
 })();
+
+// Search bar (M4.3): the comparison only applies to numbers and dates; for text it is hidden.
+(function () {
+  var field = document.getElementById("nf");
+  var operator = document.getElementById("no");
+  if (!field || !operator) { return; }
+  function sync() {
+    var kind = field.options[field.selectedIndex].getAttribute("data-kind");
+    var isText = kind === "text";
+    operator.style.display = isText ? "none" : "";
+    if (isText) { operator.value = "eq"; }
+  }
+  field.addEventListener("change", sync);
+  sync();
+})();
