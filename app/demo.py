@@ -9,7 +9,7 @@ import math
 import random
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, text, update
 from werkzeug.security import generate_password_hash
 
 from app.extensions import db
@@ -145,8 +145,22 @@ def seed_demo(companies=300, employees=3000, password=DEFAULT_PASSWORD, reset=Fa
     result.counts = generator.run(companies, employees)
     _create_users(session, password, generator)
     session.commit()
+    refresh_statistics(session)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def refresh_statistics(session):
+    """Planner statistics after a bulk load; on PostgreSQL also the visibility map, without which
+    index-only scans (the search bar's counts and deep pages) fall back to reading the table."""
+    engine = session.get_bind()
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            for table in ("company", "contact_person", "employee", "employment"):
+                connection.exec_driver_sql(f"VACUUM ANALYZE {table}")
+    else:
+        session.execute(text("ANALYZE"))
+        session.commit()
 
 
 def _wipe(session):

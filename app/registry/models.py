@@ -59,11 +59,16 @@ class Company(Model):
     __fixed_fields__ = ("number", "name", "address", "postcode", "place", "region", "region_id",
                         "sub_branch", "sub_branch_id", "registered_from", "registered_until", "active")
     __search_keys__ = {"name_key": "name", "place_key": "place", "postcode_key": "postcode"}
+    # Lists open with "Actief" ticked, so every search and sort key has an index led by `active`;
+    # the plain ones serve searches with history included.
     __table_args__ = (
         Index("ix_company_name_key_id", "name_key", "id"),
         Index("ix_company_place_key_id", "place_key", "id"),
         Index("ix_company_postcode_key_id", "postcode_key", "id"),
         Index("ix_company_active_employee_count", "active_employee_count"),
+        Index("ix_company_active_number", "active", "number"),
+        Index("ix_company_active_name_key_id", "active", "name_key", "id"),
+        Index("ix_company_active_place_key_id", "active", "place_key", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -76,7 +81,7 @@ class Company(Model):
     sub_branch_id: Mapped[Optional[int]] = mapped_column(ForeignKey("sub_branch.id"), index=True)
     registered_from: Mapped[dt.date] = mapped_column(Date)
     registered_until: Mapped[Optional[dt.date]] = mapped_column(Date)
-    active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     advisor_address: Mapped[Optional[str]] = mapped_column(String(200))
     advisor_postcode: Mapped[Optional[str]] = mapped_column(String(7))
@@ -138,6 +143,9 @@ class Employee(Model):
         Index("ix_employee_surname_key_id", "surname_key", "id"),
         Index("ix_employee_place_key_id", "place_key", "id"),
         Index("ix_employee_birth_date", "birth_date"),
+        Index("ix_employee_active_number", "active", "number"),
+        Index("ix_employee_active_surname_key_id", "active", "surname_key", "id"),
+        Index("ix_employee_active_place_key_id", "active", "place_key", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

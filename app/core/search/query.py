@@ -61,7 +61,6 @@ def list_statement(model, columns, where):
 
 def fetch_page(session, model, columns, where, order_column, descending, page_number, page_size):
     order = [order_column.desc(), model.id.desc()] if descending else [order_column.asc(), model.id.asc()]
-    statement = list_statement(model, columns, where).order_by(*order)
     cap = max(COUNT_CAP, (page_number + 10) * page_size)
     counted = session.execute(select(func.count()).select_from(
         select(model.id).where(*where).limit(cap + 1).subquery())).scalar()
@@ -70,7 +69,12 @@ def fetch_page(session, model, columns, where, order_column, descending, page_nu
     pages = None if capped else max(1, -(-count // page_size))
     if pages is not None:
         page_number = min(page_number, pages)
-    rows = session.execute(statement.limit(page_size).offset((page_number - 1) * page_size)).mappings().all()
+    # Deferred join: the page's ids come from the index alone (a deep OFFSET skips index entries, not
+    # table rows); only those 25 rows are then read, with their related columns.
+    page_ids = (select(model.id).where(*where).order_by(*order)
+                .limit(page_size).offset((page_number - 1) * page_size).scalar_subquery())
+    statement = list_statement(model, columns, [model.id.in_(page_ids)]).order_by(*order)
+    rows = session.execute(statement).mappings().all()
     return Page(rows=rows, count=count, capped=capped, number=page_number, pages=pages, size=page_size)
 
 
