@@ -62,6 +62,11 @@ MAIL_USERNAME = _env("MAIL_USERNAME", "")
 MAIL_PASSWORD = _env("MAIL_PASSWORD", "")
 MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "noreply@fondsportaal.nl")
 MAIL_OUTBOX_DIR = _env("MAIL_OUTBOX_DIR", f"{INSTANCE_DIR}/mail_outbox")
+MAIL_TIMEOUT_SECONDS = _env_int("MAIL_TIMEOUT_SECONDS", 10)
+# Links in e-mails (invitations, password reset) start with this address, never with the Host header
+# of the request that asked for them. Empty: the request's own address, if its host is one of
+# SAFE_REDIRECT_HOSTS.
+PUBLIC_URL = _env("PUBLIC_URL", "").rstrip("/")
 
 # --- Uploads -----------------------------------------------------------------------------------
 UPLOAD_FOLDER = _env("UPLOAD_FOLDER", f"{INSTANCE_DIR}/uploads")
@@ -80,6 +85,8 @@ FAB_API_SHOW_STACKTRACE = False
 FAB_API_MAX_PAGE_SIZE = 100
 FAB_SAFE_REDIRECT_HOSTS = [h for h in _env("SAFE_REDIRECT_HOSTS", "127.0.0.1,localhost").split(",") if h]
 FAB_PASSWORD_HASH_METHOD = "scrypt"
+# FAB's AUTH_DB_FAKE_PASSWORD_HASH_CHECK keeps its default: a scrypt hash with the same parameters as
+# ours, checked for an unknown or inactive user so that both answers take as long (CVE-2021-29621).
 WTF_CSRF_ENABLED = True
 WTF_CSRF_TIME_LIMIT = None
 SESSION_COOKIE_HTTPONLY = True
@@ -90,6 +97,18 @@ AUTH_RATE_LIMITED = _env_bool("AUTH_RATE_LIMITED", True)
 RATELIMIT_ENABLED = AUTH_RATE_LIMITED
 AUTH_RATE_LIMIT = _env("AUTH_RATE_LIMIT", "10 per 20 second")
 RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+# Failed logins per account (the e-mail address typed), whatever the client address: the attempt after
+# the limit is refused until the window has passed (a temporary lockout).
+AUTH_ACCOUNT_RATE_LIMIT = _env("AUTH_ACCOUNT_RATE_LIMIT", "5 per minute; 20 per hour")
+# Password-reset mails per e-mail address.
+PASSWORD_RESET_RATE_LIMIT = _env("PASSWORD_RESET_RATE_LIMIT", "3 per hour")
+SESSION_MAX_HOURS = _env_int("SESSION_MAX_HOURS", 12)  # absolute cap, however active the session
+INVITATION_VALID_DAYS = _env_int("INVITATION_VALID_DAYS", 7)
+PASSWORD_RESET_VALID_MINUTES = _env_int("PASSWORD_RESET_VALID_MINUTES", 120)
+HSTS_MAX_AGE = _env_int("HSTS_MAX_AGE", 0 if DEVELOPMENT else 365 * 24 * 3600)  # 0: no HSTS header
+# Reverse proxies in front of the app whose X-Forwarded-For/-Proto headers are trusted (werkzeug
+# ProxyFix). 0 = none; behind one https proxy set 1, or every client shares the proxy's address.
+TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
 
 # --- Look --------------------------------------------------------------------------------------
 APP_THEME = ""  # FAB's plain Bootstrap 3; most bootswatch themes import Google Fonts

@@ -44,6 +44,7 @@ def create_app(overrides=None):
     from app.cli import register_cli
     from app.core.errors import register_error_handlers
     from app.core.input_guard import register_input_guard
+    from app.security.headers import register_security_headers
     from app.shell.context import register_shell
 
     @app.before_request
@@ -54,6 +55,7 @@ def create_app(overrides=None):
     register_cli(app)
     register_error_handlers(app)
     register_input_guard(app)
+    register_security_headers(app)
     register_shell(app)
     return app
 

@@ -61,7 +61,7 @@ def smtp_settings(config):
 def write_to_outbox(message, outbox_dir):
     outbox = Path(outbox_dir)
     outbox.mkdir(parents=True, exist_ok=True)
-    name = f"{datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}.eml"
+    name = f"{datetime.now():%Y%m%d-%H%M%S-%f}-{uuid.uuid4().hex[:8]}.eml"
     path = outbox / name
     path.write_bytes(bytes(message))
     log.info("mail to %s (%s) written to %s", _mask(message["To"]), message["Subject"], path)

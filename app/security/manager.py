@@ -1,12 +1,16 @@
 """FondsSecurityManager: FAB's SQLAlchemy security manager, subclassed (never copied), with
 - FondsUser: FAB's user plus the links that define a user's scope (regions, company, employee,
-  institute, outplacement organisation);
+  institute, outplacement organisation) and the session epoch (sessions.py);
 - one permission lookup per request instead of one query per check;
-- only the security views the portal uses (login, own password, user administration).
+- login protection per account (login_guard.py) on top of FAB's limit per client address, which
+  also covers the API login;
+- sessions and API tokens that end at logout, password change and SESSION_MAX_HOURS (sessions.py);
+- only the security views the portal uses (login, password links, own password, user administration).
 """
+import logging
 from typing import Optional
 
-from flask import g
+from flask import current_app, g, request, session
 from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import User
@@ -15,7 +19,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.outplacement.models import OutplacementOrganisation
 from app.registry.models import Company, Employee, Region
+from app.security import sessions
+from app.security.login_guard import AccountThrottle
+from app.security.tokens import AccountToken  # noqa: F401  (registers account_token on the metadata)
 from app.training.models import Institute
+
+log = logging.getLogger(__name__)
 
 user_region = Table(
     "user_region",
@@ -32,6 +41,8 @@ class FondsUser(User):
     employee_id: Mapped[Optional[int]] = mapped_column(ForeignKey("employee.id"), index=True)
     institute_id: Mapped[Optional[int]] = mapped_column(ForeignKey("institute.id"))
     outplacement_org_id: Mapped[Optional[int]] = mapped_column(ForeignKey("outplacement_organisation.id"))
+    # Raised at logout and password change: sessions and API tokens of an older epoch are refused.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     regions = relationship(Region, secondary=user_region, lazy="selectin", order_by=Region.name)
     company = relationship(Company, foreign_keys=[company_id])
@@ -43,15 +54,78 @@ class FondsUser(User):
     def role_names(self):
         return {role.name for role in self.roles}
 
+    def get_id(self):
+        """Flask-Login's id in the session: "<id>:<epoch>" (sessions.py)."""
+        return sessions.session_user_id(self)
+
 
 class FondsSecurityManager(SecurityManager):
     user_model = FondsUser
 
     def __init__(self, appbuilder):
-        from app.security.views import FondsUserView
+        from app.security.views import FondsUserView, ResetMyPasswordView, ResetPasswordView
 
         self.userdbmodelview = FondsUserView
+        self.resetmypasswordview = ResetMyPasswordView
+        self.resetpasswordview = ResetPasswordView
         super().__init__(appbuilder)
+        config = current_app.config
+        self.login_throttle = self.reset_throttle = None
+        if self.is_auth_limited and self.limiter.enabled:
+            storage = self.limiter.storage
+            self.login_throttle = AccountThrottle(storage, config["AUTH_ACCOUNT_RATE_LIMIT"], "fonds-login")
+            self.reset_throttle = AccountThrottle(storage, config["PASSWORD_RESET_RATE_LIMIT"], "fonds-reset")
+        self.jwt_manager.additional_claims_loader(self._jwt_claims)
+
+    # --- login protection per account ------------------------------------------------------------
+    def auth_user_db(self, username, password):
+        """FAB's check (with its fake hash for unknown users), refused for a locked account and
+        counted per account. Serves the login page and the API login alike."""
+        throttle = self.login_throttle
+        if throttle is not None and username:
+            if throttle.retry_after(username):
+                log.warning("login refused: account locked after repeated failures (client %s)",
+                            request.remote_addr)
+                return None
+        user = super().auth_user_db(username, password)
+        if throttle is not None and username:
+            if user is None:
+                throttle.hit(username)
+            else:
+                throttle.clear(username)
+        return user
+
+    # --- sessions that end -----------------------------------------------------------------------
+    def load_user(self, pk):
+        """Flask-Login's user loader: only a session of the current epoch, logged in less than
+        SESSION_MAX_HOURS ago, loads its user."""
+        parsed = sessions.parse_session_user_id(pk)
+        if parsed is None:
+            return None
+        user = self.get_user_by_id(parsed[0])
+        max_seconds = current_app.config["SESSION_MAX_HOURS"] * 3600
+        if not sessions.session_is_current(user, parsed[1], session.get(sessions.LOGIN_AT),
+                                           sessions.clock(), max_seconds):
+            return None
+        return user
+
+    def load_user_jwt(self, _jwt_header, jwt_data):
+        user = self.get_user_by_id(int(jwt_data["sub"]))
+        if user is None or not user.is_active or jwt_data.get(sessions.EPOCH_CLAIM) != user.session_epoch:
+            return None
+        g.user = user
+        return user
+
+    def _jwt_claims(self, identity):
+        user = self.get_user_by_id(int(identity))
+        return {sessions.EPOCH_CLAIM: user.session_epoch if user is not None else -1}
+
+    def on_user_logout(self, user):
+        sessions.end_all_sessions(self.session, user.id)
+
+    def reset_password(self, userid, password):
+        super().reset_password(userid, password)
+        sessions.end_all_sessions(self.session, int(userid))
 
     # --- one permission lookup per request ------------------------------------------------------
     def _permission_set(self, user):
@@ -74,10 +148,11 @@ class FondsSecurityManager(SecurityManager):
         """Login, own password and user administration only; roles are code (roles.py)."""
         from app.security.views import FondsAuthDBView
 
-        self.appbuilder.add_api(self.security_api)
+        security_api = self.appbuilder.add_api(self.security_api)
         self.auth_view = self.appbuilder.add_view_no_menu(FondsAuthDBView())
-        if self.is_auth_limited:
+        if self.is_auth_limited:  # per client address; login_guard.py adds the limit per account
             self.limiter.limit(self.auth_rate_limit, methods=["POST"])(self.auth_view.blueprint)
+            self.limiter.limit(self.auth_rate_limit, methods=["POST"])(security_api.blueprint)
         self.appbuilder.add_view_no_menu(self.resetmypasswordview())
         self.appbuilder.add_view_no_menu(self.resetpasswordview())
         self.appbuilder.add_view_no_menu(self.userinfoeditview())

@@ -84,7 +84,7 @@ ROLE_PERMISSIONS = {
         CODE_VIEW: CRUD, MENU_CODES: MENU,
         BANNER_VIEW: CRUD, MENU_BANNERS: MENU,
         PARTNER_LOGO_VIEW: CRUD, MENU_PARTNER_LOGOS: MENU,
-        USER_VIEW: USER_ADMIN + _EVERYONE[USER_VIEW] + ("resetpasswords",), MENU_USERS: MENU,
+        USER_VIEW: USER_ADMIN + _EVERYONE[USER_VIEW] + ("resetpasswords", "invite"), MENU_USERS: MENU,
         "ResetPasswordView": ("can_this_form_get", "can_this_form_post"),
     },
     REGIONAL_MANAGER: {**_EVERYONE, **_FIELDWORK},

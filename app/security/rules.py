@@ -1,5 +1,10 @@
 """Account rules, tested without HTTP: which scope link each role needs, who may grant which role,
-and the password policy (ASVS 2.1: length, no composition rules)."""
+and the password policy (ASVS 2.1: length, an offline list of common and breached passwords, no
+composition rules)."""
+import re
+from functools import lru_cache
+from pathlib import Path
+
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_babel import gettext as _
 
@@ -9,6 +14,9 @@ from app.security.roles import (
 )
 
 MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 128  # ASVS 2.1.2: at least 64 allowed; a bound keeps hashing cheap
+COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent / "data" / "common-passwords.txt"
+_EDGES = re.compile(r"^[\W\d_]+|[\W\d_]+$")  # digits, punctuation and spaces around a word
 
 # role → the user field that must be filled for that role to see anything
 REQUIRED_SCOPE_LINK = {
@@ -46,8 +54,44 @@ def role_grant_errors(actor_role_names, granted_role_names):
 
 
 def password_policy(password):
-    """FAB_PASSWORD_COMPLEXITY_VALIDATOR: at least 12 characters, nothing else demanded."""
-    if len(password or "") < MIN_PASSWORD_LENGTH:
+    """FAB_PASSWORD_COMPLEXITY_VALIDATOR: 12 to 128 characters and not a common or breached password.
+
+    No composition rules (ASVS 2.1.9): any character counts, spaces included."""
+    password = password or ""
+    if len(password) < MIN_PASSWORD_LENGTH:
         raise PasswordComplexityValidationError(
             _("Het wachtwoord moet minstens %(n)d tekens lang zijn. Een zin van een paar woorden "
               "is sterk en goed te onthouden.", n=MIN_PASSWORD_LENGTH))
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise PasswordComplexityValidationError(
+            _("Het wachtwoord mag hoogstens %(n)d tekens lang zijn.", n=MAX_PASSWORD_LENGTH))
+    if is_common_password(password):
+        raise PasswordComplexityValidationError(
+            _("Dit wachtwoord is te makkelijk te raden: het staat in een lijst van veelgebruikte of "
+              "gelekte wachtwoorden, of lijkt daar sterk op. Kies iets anders, bijvoorbeeld een zin "
+              "van een paar woorden."))
+
+
+@lru_cache(maxsize=1)
+def common_passwords():
+    """The offline list (app/security/data/common-passwords.txt, see the README there), lowercased."""
+    with COMMON_PASSWORDS_FILE.open(encoding="utf-8") as handle:
+        return frozenset(line.strip() for line in handle
+                         if line.strip() and not line.startswith("#!comment:"))
+
+
+def is_common_password(password):
+    """On the list; a listed word with only digits/punctuation around it; or a short piece (or a
+    listed word) repeated; or hardly any different characters at all."""
+    listed = common_passwords()
+    candidate = password.strip().lower()
+    if candidate in listed or len(set(candidate)) < 4:
+        return True
+    core = _EDGES.sub("", candidate)
+    if core and core in listed:
+        return True
+    for size in range(1, len(candidate) // 2 + 1):
+        unit = candidate[:size]
+        if len(candidate) % size == 0 and unit * (len(candidate) // size) == candidate:
+            return size <= 4 or unit in listed or _EDGES.sub("", unit) in listed
+    return False

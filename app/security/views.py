@@ -1,15 +1,37 @@
-"""Login, and user administration by staff: role plus scope link (regions, company, employee,
-institute, outplacement organisation)."""
-from flask import abort, flash, g
+"""Login (with lockout), logout, "Wachtwoord vergeten", the one-time set-password link, own and
+others' password change, and user administration by staff: role plus scope link (regions, company,
+employee, institute, outplacement organisation) and invitations. The rules live in accounts.py,
+login_guard.py, sessions.py and rules.py; these views only call them."""
+import logging
+
+from flask import abort, current_app, flash, g, redirect, request, session, url_for
+from flask_appbuilder.actions import action
+from flask_appbuilder.baseviews import expose
+from flask_appbuilder.fieldwidgets import BS3PasswordFieldWidget
+from flask_appbuilder.forms import DynamicForm
 from flask_appbuilder.models.sqla.filters import FilterNotEqual
-from flask_appbuilder.security.views import AuthDBView, UserDBModelView
-from flask_babel import lazy_gettext as _l
-from wtforms.validators import Optional as OptionalValidator
+from flask_appbuilder.security.decorators import has_access, no_cache
+from flask_appbuilder.security.forms import LoginForm_db
+from flask_appbuilder.security.views import (
+    AuthDBView, ResetMyPasswordView as FabResetMyPasswordView,
+    ResetPasswordView as FabResetPasswordView, UserDBModelView,
+)
+from flask_appbuilder.utils.base import get_safe_redirect
+from flask_appbuilder.validators import PasswordComplexityValidator
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
+from flask_login import login_user, logout_user
+from werkzeug.security import check_password_hash
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional as OptionalValidator, ValidationError
 
 from app.core.fields import NumberLookupField
 from app.registry.models import Company, Employee
+from app.security import accounts
 from app.security.roles import ADMIN
 from app.security.rules import role_grant_errors, scope_link_errors
+from app.security.sessions import LOGIN_AT, clock
+
+log = logging.getLogger(__name__)
 
 USER_LABELS = {
     "first_name": _l("Voornaam"), "last_name": _l("Achternaam"), "email": _l("E-mailadres"),
@@ -24,10 +46,171 @@ USER_LABELS = {
 SCOPE_COLUMNS = ["regions", "company", "employee", "institute", "outplacement_org"]
 
 
+def _new_password_field():
+    return PasswordField(
+        _l("Nieuw wachtwoord"), [DataRequired(), PasswordComplexityValidator()],
+        description=_l("Minstens 12 tekens, spaties mogen. Een zin van een paar woorden is sterk en "
+                       "goed te onthouden."),
+        widget=BS3PasswordFieldWidget())
+
+
+def _confirm_field():
+    return PasswordField(_l("Nieuw wachtwoord bevestigen"),
+                         [EqualTo("password", message=_l("De twee wachtwoorden zijn niet gelijk."))],
+                         widget=BS3PasswordFieldWidget())
+
+
+class ForgotPasswordForm(DynamicForm):
+    email = StringField(_l("E-mailadres"), [DataRequired(), Email(message=_l("Vul een geldig e-mailadres in.")),
+                                           Length(max=320)])
+
+
+class SetPasswordForm(DynamicForm):
+    password = _new_password_field()
+    conf_password = _confirm_field()
+
+
+def _check_current_password(form, field):
+    """The current password, counted like a login: guessing it here locks the account as well."""
+    sm = current_app.appbuilder.sm
+    user = sm.get_user_by_id(g.user.id)
+    throttle = sm.login_throttle
+    if throttle is not None and throttle.retry_after(user.email):
+        raise ValidationError(_("Te veel mislukte pogingen. Probeer het over een paar minuten opnieuw."))
+    if not check_password_hash(user.password or "", field.data or ""):
+        if throttle is not None:
+            throttle.hit(user.email)
+        raise ValidationError(_("Het huidige wachtwoord is onjuist."))
+
+
+class ChangeOwnPasswordForm(DynamicForm):
+    """Own password (M18): the current one first (ASVS 2.1.6), then the new one twice."""
+
+    old_password = PasswordField(_l("Huidig wachtwoord"), [DataRequired(), _check_current_password],
+                                 widget=BS3PasswordFieldWidget())
+    password = _new_password_field()
+    conf_password = _confirm_field()
+
+
+def lockout_message(seconds):
+    minutes = max(1, -(-seconds // 60))
+    return ngettext(
+        "Te veel mislukte inlogpogingen met dit e-mailadres. Om het account te beschermen kunt u pas "
+        "over %(num)d minuut opnieuw inloggen. Wachtwoord vergeten? Vraag dan een nieuw wachtwoord aan.",
+        "Te veel mislukte inlogpogingen met dit e-mailadres. Om het account te beschermen kunt u pas "
+        "over %(num)d minuten opnieuw inloggen. Wachtwoord vergeten? Vraag dan een nieuw wachtwoord aan.",
+        minutes)
+
+
 class FondsAuthDBView(AuthDBView):
     login_template = "security/login.html"
     title = _l("Inloggen")
     invalid_login_message = _l("Het e-mailadres of wachtwoord is onjuist.")
+    neutral_reset_message = _l("Als dit e-mailadres bij ons bekend is, ontvangt u binnen enkele minuten een "
+                               "e-mail met een link om een nieuw wachtwoord in te stellen. Geen e-mail "
+                               "ontvangen? Kijk ook in uw map met ongewenste e-mail.")
+
+    @expose("/login/", methods=["GET", "POST"])
+    @no_cache
+    def login(self):
+        """FAB's login, plus the lockout per account and the session's login time."""
+        if g.user is not None and g.user.is_authenticated:
+            return redirect(self._get_safe_next_url())
+        form = LoginForm_db()
+        if form.validate_on_submit():
+            sm = self.appbuilder.sm
+            wait = sm.login_throttle.retry_after(form.username.data) if sm.login_throttle else 0
+            if wait:
+                log.warning("login refused: account locked after repeated failures (client %s)",
+                            request.remote_addr)
+                return self._render_login(form, locked_message=lockout_message(wait)), 429, \
+                    {"Retry-After": str(wait)}
+            next_url = get_safe_redirect(request.args.get("next", ""))
+            user = sm.auth_user_db(form.username.data, form.password.data)
+            if not user:
+                flash(str(self.invalid_login_message), "warning")
+                return redirect(self.appbuilder.get_url_for_login_with(next_url))
+            login_user(user, remember=False)
+            session[LOGIN_AT] = clock()
+            return redirect(next_url)
+        return self._render_login(form)
+
+    def _render_login(self, form, locked_message=None):
+        return self.render_template(self.login_template, title=self.title, form=form,
+                                    appbuilder=self.appbuilder, locked_message=locked_message)
+
+    @expose("/logout/")
+    def logout(self):
+        response = super().logout()  # FAB calls sm.on_user_logout, which ends every session of the user
+        session.pop(LOGIN_AT, None)
+        return response
+
+    @expose("/forgot-password/", methods=["GET", "POST"])
+    @no_cache
+    def forgot_password(self):
+        form = ForgotPasswordForm()
+        if form.validate_on_submit():
+            accounts.request_password_reset(form.email.data)
+            flash(str(self.neutral_reset_message), "info")  # the same whether the address exists or not
+            return redirect(url_for(".login"))
+        return self.render_template("security/forgot_password.html", title=_("Wachtwoord vergeten"),
+                                    form=form, appbuilder=self.appbuilder)
+
+    @expose("/set-password/<token>", methods=["GET", "POST"])
+    @no_cache
+    def set_password(self, token):
+        user = accounts.user_for_token(token)
+        if user is None:
+            return self.render_template("security/link_invalid.html", title=_("Link niet geldig"),
+                                        appbuilder=self.appbuilder), 404
+        form = SetPasswordForm()
+        if form.validate_on_submit():
+            if accounts.set_password_with_token(token, form.password.data) is None:
+                return self.render_template("security/link_invalid.html", title=_("Link niet geldig"),
+                                            appbuilder=self.appbuilder), 404
+            if g.user is not None and g.user.is_authenticated:
+                logout_user()
+            flash(_("Uw wachtwoord is ingesteld. Log in met uw e-mailadres en het nieuwe wachtwoord."), "success")
+            return redirect(url_for(".login"))
+        return self.render_template("security/set_password.html", title=_("Wachtwoord instellen"),
+                                    form=form, email=user.email, appbuilder=self.appbuilder)
+
+
+class ResetMyPasswordView(FabResetMyPasswordView):
+    """Own password (Instellingen): asks the current one; the new one ends every other session."""
+
+    form = ChangeOwnPasswordForm
+    form_title = _l("Wachtwoord wijzigen")
+    message = _l("Uw wachtwoord is gewijzigd. Op andere apparaten bent u nu uitgelogd.")
+
+    def form_post(self, form):
+        sm = self.appbuilder.sm
+        login_at = session.get(LOGIN_AT)
+        sm.reset_password(g.user.id, form.password.data)  # raises the session epoch
+        login_user(sm.get_user_by_id(g.user.id), remember=False)  # this session goes on, others end
+        session[LOGIN_AT] = login_at
+        flash(str(self.message), "info")
+
+
+class ResetPasswordView(FabResetPasswordView):
+    """Staff set another user's password: never an administrator's unless they are one."""
+
+    form_title = _l("Wachtwoord van gebruiker instellen")
+    message = _l("Het wachtwoord is ingesteld. De gebruiker is overal uitgelogd.")
+
+    def _target(self):
+        user = self.appbuilder.sm.get_user_by_id(request.args.get("pk", type=int) or 0)
+        if user is None or (ADMIN in user.role_names and ADMIN not in g.user.role_names):
+            abort(404)
+        return user
+
+    def form_get(self, form):
+        self._target()
+
+    def form_post(self, form):
+        user = self._target()
+        self.appbuilder.sm.reset_password(user.id, form.password.data)
+        flash(str(self.message), "info")
 
 
 class FondsUserView(UserDBModelView):
@@ -56,7 +239,17 @@ class FondsUserView(UserDBModelView):
                    "password", "conf_password"]
     edit_columns = ["first_name", "last_name", "email", "active", "roles", *SCOPE_COLUMNS]
     add_form_extra_fields = {
-        **UserDBModelView.add_form_extra_fields,
+        # Empty password: the user gets an invitation and chooses one himself (staff never need to
+        # know it).
+        "password": PasswordField(
+            USER_LABELS["password"], [OptionalValidator(), PasswordComplexityValidator()],
+            description=_l("Laat leeg om de gebruiker een uitnodiging per e-mail te sturen: hij kiest "
+                           "dan zelf een wachtwoord."),
+            widget=BS3PasswordFieldWidget()),
+        "conf_password": PasswordField(
+            USER_LABELS["conf_password"],
+            [EqualTo("password", message=_l("De twee wachtwoorden zijn niet gelijk."))],
+            widget=BS3PasswordFieldWidget()),
         "company": NumberLookupField(USER_LABELS["company"], [OptionalValidator()], model=Company),
         "employee": NumberLookupField(USER_LABELS["employee"], [OptionalValidator()], model=Employee),
     }
@@ -69,7 +262,49 @@ class FondsUserView(UserDBModelView):
 
     def pre_add(self, item):
         self._check(item)
+        g.fonds_invite_after_add = not item.password
+        if not item.password:
+            item.password = accounts.unusable_password()
+            return
         super().pre_add(item)  # hashes the password
+
+    def post_add(self, item):
+        if g.pop("fonds_invite_after_add", False):
+            accounts.invite(item)
+            flash(_("Er is een uitnodiging gestuurd naar %(email)s.", email=item.email), "info")
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        """FAB's user page, with "Uitnodiging sturen" next to "Wachtwoord instellen"."""
+        item = self.datamodel.get(pk, self._base_filters)
+        if not item:
+            abort(404)
+        actions = {name: self.actions.get(name) for name in ("invite", "resetpasswords")}
+        widgets = self._get_show_widget(pk, item, actions=actions)
+        self.update_redirect()
+        return self.render_template(self.show_template, pk=pk, title=self.show_title, widgets=widgets,
+                                    appbuilder=self.appbuilder, related_views=self._related_views)
+
+    @action("invite", _l("Uitnodiging sturen"),
+            _l("Een uitnodiging sturen? De gebruiker krijgt een e-mail met een link om zelf een (nieuw) "
+               "wachtwoord te kiezen."), "fa-envelope")
+    def invite(self, items):
+        items = items if isinstance(items, list) else [items]
+        sent = 0
+        for item in items:
+            if item is None or not item.active or (ADMIN in item.role_names and ADMIN not in g.user.role_names):
+                continue
+            accounts.invite(item)
+            sent += 1
+        if sent:
+            flash(ngettext("Er is %(num)d uitnodiging verstuurd.", "Er zijn %(num)d uitnodigingen verstuurd.",
+                           sent), "info")
+        if sent < len(items):
+            flash(_("Inactieve gebruikers en beheerders (behalve door een beheerder) krijgen geen uitnodiging."),
+                  "warning")
+        self.update_redirect()
+        return redirect(self.get_redirect())
 
     def pre_update(self, item):
         self._check(item)
