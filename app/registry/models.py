@@ -7,7 +7,7 @@ from flask_appbuilder import Model
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.search.keys import key_column
+from app.core.search.keys import active_only_indexes, key_column
 from app.security.scoping import COMPANY, EMPLOYEE, REGION, Scope
 
 
@@ -59,16 +59,14 @@ class Company(Model):
     __fixed_fields__ = ("number", "name", "address", "postcode", "place", "region", "region_id",
                         "sub_branch", "sub_branch_id", "registered_from", "registered_until", "active")
     __search_keys__ = {"name_key": "name", "place_key": "place", "postcode_key": "postcode"}
-    # Lists open with "Actief" ticked, so every search and sort key has an index led by `active`;
-    # the plain ones serve searches with history included.
+    # Lists open with "Actief" ticked, so the search and sort keys also have partial indexes over the
+    # active rows alone; the plain ones serve searches with history included.
     __table_args__ = (
         Index("ix_company_name_key_id", "name_key", "id"),
         Index("ix_company_place_key_id", "place_key", "id"),
         Index("ix_company_postcode_key_id", "postcode_key", "id"),
         Index("ix_company_active_employee_count", "active_employee_count"),
-        Index("ix_company_active_number", "active", "number"),
-        Index("ix_company_active_name_key_id", "active", "name_key", "id"),
-        Index("ix_company_active_place_key_id", "active", "place_key", "id"),
+        *active_only_indexes("company", ("number",), ("name_key", "id"), ("place_key", "id")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -98,8 +96,8 @@ class Company(Model):
     place_key: Mapped[Optional[str]] = key_column(100)
     postcode_key: Mapped[Optional[str]] = key_column(7)
 
-    region: Mapped[Region] = relationship(lazy="joined", innerjoin=True)
-    sub_branch: Mapped[Optional[SubBranch]] = relationship(lazy="joined")
+    region: Mapped[Region] = relationship()
+    sub_branch: Mapped[Optional[SubBranch]] = relationship()
     contacts: Mapped[list["ContactPerson"]] = relationship(
         back_populates="company", cascade="all, delete-orphan", order_by="ContactPerson.surname")
 
@@ -143,9 +141,8 @@ class Employee(Model):
         Index("ix_employee_surname_key_id", "surname_key", "id"),
         Index("ix_employee_place_key_id", "place_key", "id"),
         Index("ix_employee_birth_date", "birth_date"),
-        Index("ix_employee_active_number", "active", "number"),
-        Index("ix_employee_active_surname_key_id", "active", "surname_key", "id"),
-        Index("ix_employee_active_place_key_id", "active", "place_key", "id"),
+        Index("ix_employee_company_id_number", "company_id", "number"),  # a company's employees, by number
+        *active_only_indexes("employee", ("number",), ("surname_key", "id"), ("place_key", "id")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -156,7 +153,7 @@ class Employee(Model):
     surname: Mapped[str] = mapped_column(String(100))
     birth_date: Mapped[Optional[dt.date]] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    company_id: Mapped[Optional[int]] = mapped_column(ForeignKey("company.id"), index=True)
+    company_id: Mapped[Optional[int]] = mapped_column(ForeignKey("company.id"))
 
     phone: Mapped[Optional[str]] = mapped_column(String(20))
     email: Mapped[Optional[str]] = mapped_column(String(200))

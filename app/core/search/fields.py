@@ -32,7 +32,7 @@ class SearchField:
     sort_column: object = None  # what "Sorteer" orders by; defaults to ``column``
     kind = "text"
 
-    def condition(self, operator, value):
+    def condition(self, operator, value, indexable=True):
         raise NotImplementedError
 
     @property
@@ -50,13 +50,14 @@ class TextField(SearchField):
     kind = "text"
     folder = None
 
-    def condition(self, operator, value):
+    def condition(self, operator, value, indexable=True):
         if operator != "eq":
             raise SearchInputError(str(_l("Bij een tekstveld kunt u geen %(op)s kiezen: typ de eerste letters, "
                                           "eventueel met %% als joker.", op=OPERATORS[operator][0])))
         if not value.strip().strip("%"):
             raise SearchInputError(str(_l("Typ minstens één letter om op %(field)s te zoeken.", field=self.label)))
-        return text_condition(self.column, value, self.folder)
+        # `key || ''` is the same text but no longer an indexed column (see query.fetch_page).
+        return text_condition(self.column if indexable else self.column + "", value, self.folder)
 
 
 class LowerTextField(TextField):
@@ -71,7 +72,7 @@ class LowerTextField(TextField):
 class NumberField(SearchField):
     kind = "number"
 
-    def condition(self, operator, value):
+    def condition(self, operator, value, indexable=True):
         text = value.strip().replace(".", "")
         if not text.lstrip("-").isdigit() or abs(int(text)) > MAX_NUMBER:
             raise SearchInputError(str(_l("%(field)s is een getal: typ alleen cijfers.", field=self.label)))
@@ -81,7 +82,7 @@ class NumberField(SearchField):
 class DateField(SearchField):
     kind = "date"
 
-    def condition(self, operator, value):
+    def condition(self, operator, value, indexable=True):
         try:
             day = parse_date(value)
         except ValueError:

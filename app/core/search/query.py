@@ -9,6 +9,9 @@ from sqlalchemy.orm import aliased
 from app.core.search.chain import REFINE
 
 COUNT_CAP = 10_000
+# Above this many matches, a page sorted on another column is found faster by walking that column's
+# index and testing the text condition row by row than by collecting every match and sorting it.
+WIDE_SELECTION = 2_000
 
 
 @dataclass(frozen=True)
@@ -21,10 +24,10 @@ class Page:
     size: int
 
 
-def selection_clause(chain, fields):
+def selection_clause(chain, fields, indexable=True):
     clause = None
     for step in chain.steps:
-        condition = and_(*fields[step.field].condition(step.operator, step.value))
+        condition = and_(*fields[step.field].condition(step.operator, step.value, indexable))
         if clause is None:
             clause = condition
         elif step.mode == REFINE:
@@ -34,10 +37,10 @@ def selection_clause(chain, fields):
     return clause
 
 
-def where_clauses(model, chain, fields, scope, active_column):
-    clauses = [c for c in (scope, selection_clause(chain, fields)) if c is not None]
+def where_clauses(model, chain, fields, scope, active_column, indexable=True):
+    clauses = [c for c in (scope, selection_clause(chain, fields, indexable)) if c is not None]
     if chain.active_only and active_column is not None:
-        clauses.append(active_column.is_(True))
+        clauses.append(active_column == true())  # "= true": unlike "IS true", it can use an index
     return clauses or [true()]
 
 
@@ -59,7 +62,11 @@ def list_statement(model, columns, where):
     return statement.where(*where)
 
 
-def fetch_page(session, model, columns, where, order_column, descending, page_number, page_size):
+def fetch_page(session, model, columns, where, order_column, descending, page_number, page_size,
+               unindexed_where=None):
+    """One page of rows and a (capped) count. ``unindexed_where`` is the same selection with its text
+    keys hidden from the planner; SQLite, which has no statistics on how many rows a prefix matches,
+    gets it for wide selections so that it walks the sort column's index instead of sorting them all."""
     order = [order_column.desc(), model.id.desc()] if descending else [order_column.asc(), model.id.asc()]
     cap = max(COUNT_CAP, (page_number + 10) * page_size)
     counted = session.execute(select(func.count()).select_from(
@@ -71,6 +78,8 @@ def fetch_page(session, model, columns, where, order_column, descending, page_nu
         page_number = min(page_number, pages)
     # Deferred join: the page's ids come from the index alone (a deep OFFSET skips index entries, not
     # table rows); only those 25 rows are then read, with their related columns.
+    if unindexed_where is not None and counted > WIDE_SELECTION:
+        where = unindexed_where
     page_ids = (select(model.id).where(*where).order_by(*order)
                 .limit(page_size).offset((page_number - 1) * page_size).scalar_subquery())
     statement = list_statement(model, columns, [model.id.in_(page_ids)]).order_by(*order)

@@ -43,10 +43,20 @@ class SearchListMixin:
         return parse_chain(request.args if args is None else args, self.field_map(), self.sort_key(),
                            self.default_descending)
 
-    def selection_where(self, chain):
+    def selection_where(self, chain, indexable=True):
         model = self.datamodel.obj
         active = getattr(model, self.active_column) if self.active_column else None
-        return where_clauses(model, chain, self.field_map(), scope_clause(current_actor(), model), active)
+        return where_clauses(model, chain, self.field_map(), scope_clause(current_actor(), model), active,
+                             indexable)
+
+    def _unindexed_where(self, chain):
+        """See query.fetch_page: only SQLite needs it, and only when sorting on something else than a
+        text field that is searched."""
+        fields = self.field_map()
+        searched_text = {s.field for s in chain.steps if fields[s.field].kind == "text"}
+        if self.datamodel.session.get_bind().dialect.name != "sqlite" or not searched_text - {chain.sort}:
+            return None
+        return self.selection_where(chain, indexable=False)
 
     def list_url(self, chain=None, **changes):
         base = url_for(f"{self.endpoint}.list")
@@ -62,7 +72,7 @@ class SearchListMixin:
             flash(error, "danger")
         field = self.field_map()[chain.sort]
         page = fetch_page(self.datamodel.session, self.datamodel.obj, self.list_columns, self.selection_where(chain),
-                          field.order_by, chain.descending, chain.page, chain.page_size)
+                          field.order_by, chain.descending, chain.page, chain.page_size, self._unindexed_where(chain))
         self.update_redirect()
         return self.render_template(self.search_list_template, title=self.list_title, view=self, chain=chain,
                                     page=page, fields=self.search_fields, operators=OPERATORS,
