@@ -14,6 +14,7 @@ import secrets
 
 from flask import current_app, g, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -70,6 +71,9 @@ def register_security_headers(app):
     @app.errorhandler(CSRFError)
     def _csrf_error(error):
         from app.core.errors import request_id
+
+        if "user" not in g:  # CSRFProtect runs before FAB's before_request sets it; the page needs it
+            g.user = current_user
 
         log.warning("form refused without a valid CSRF token: %s %s, request id %s (%s)",
                     request.method, request.path, request_id(), error.description)
