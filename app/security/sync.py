@@ -36,4 +36,7 @@ def sync_roles(appbuilder):
             role.permissions = wanted
             changed += 1
     session.commit()
+    from app.security.manager import forget_cached_permissions
+
+    forget_cached_permissions()
     return changed
