@@ -80,6 +80,7 @@ AUTH_ROLE_PUBLIC = "public"  # has no permissions at all
 FAB_SECURITY_MANAGER_CLASS = "app.security.manager.FondsSecurityManager"
 FAB_UPDATE_PERMS = False  # permissions are synchronised by `flask roles sync`, not by every worker
 FAB_ADD_SECURITY_API = False
+FAB_ADD_MENU_API = False  # FAB's menu API takes the session cookie; the README promises no API does
 FAB_API_SWAGGER_UI = False
 FAB_API_SHOW_STACKTRACE = False
 FAB_API_MAX_PAGE_SIZE = 100

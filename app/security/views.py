@@ -29,7 +29,8 @@ from app.registry.models import Company, Employee
 from app.security import accounts
 from app.security.roles import ADMIN
 from app.security.rules import role_grant_errors, scope_link_errors
-from app.security.sessions import LOGIN_AT, clock
+from app.security import sessions
+from app.security.sessions import LOGIN_AT
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +132,7 @@ class FondsAuthDBView(AuthDBView):
                 flash(str(self.invalid_login_message), "warning")
                 return redirect(self.appbuilder.get_url_for_login_with(next_url))
             login_user(user, remember=False)
-            session[LOGIN_AT] = clock()
+            session[LOGIN_AT] = sessions.clock()
             return redirect(next_url)
         return self._render_login(form)
 
@@ -139,9 +140,18 @@ class FondsAuthDBView(AuthDBView):
         return self.render_template(self.login_template, title=self.title, form=form,
                                     appbuilder=self.appbuilder, locked_message=locked_message)
 
-    @expose("/logout/")
+    @expose("/logout/", methods=["GET", "POST"])
     def logout(self):
-        response = super().logout()  # FAB calls sm.on_user_logout, which ends every session of the user
+        """Afsluiten ends every session of the user (sm.on_user_logout), so no other site may trigger
+        it: a GET logs out only when the browser says it comes from a page of the portal itself
+        (Fetch Metadata, sent by every current browser); any other GET gets a button that POSTs with
+        the CSRF token."""
+        if request.method == "GET" and request.headers.get("Sec-Fetch-Site") != "same-origin":
+            if g.user is None or not g.user.is_authenticated:
+                return redirect(self.appbuilder.get_url_for_login)
+            return self.render_template("security/logout.html", title=_("Afsluiten"), form=DynamicForm(),
+                                        appbuilder=self.appbuilder)
+        response = super().logout()
         session.pop(LOGIN_AT, None)
         return response
 
@@ -203,6 +213,14 @@ class ResetPasswordView(FabResetPasswordView):
         if user is None or (ADMIN in user.role_names and ADMIN not in g.user.role_names):
             abort(404)
         return user
+
+    @expose("/form", methods=["GET"])
+    @has_access
+    def this_form_get(self):
+        if not request.args.get("pk"):  # reached without a user: choose one first
+            flash(_("Kies eerst een gebruiker en daar 'Wachtwoord opnieuw instellen'."), "info")
+            return redirect(url_for("FondsUserView.list"))
+        return super().this_form_get()
 
     def form_get(self, form):
         self._target()

@@ -182,6 +182,9 @@ def test_staff_cannot_invite_or_set_the_password_of_an_administrator(app, client
                           data={"password": NEW_PASSWORD, "conf_password": NEW_PASSWORD})
     assert response.status_code == 404
     assert can_log_in(app, admin_address, PASSWORD)
+    without_user = staff.get("/resetpassword/form")
+    assert without_user.status_code == 302 and without_user.headers["Location"].endswith("/users/list/")
+    assert staff.post("/resetpassword/form", data={"password": NEW_PASSWORD, "conf_password": NEW_PASSWORD}).status_code == 404
 
 
 # --- Wachtwoord vergeten -----------------------------------------------------------------------------------
@@ -305,7 +308,7 @@ def test_a_cookie_captured_before_logout_is_refused_after_it(app):
     token = laptop.token
     assert laptop.api("get", "/api/v1/company/").status_code == 200
 
-    assert laptop.get("/logout/").status_code == 302
+    assert laptop.post("/logout/").status_code == 302  # "Afsluiten"
     replay = app.test_client()
     replay.set_cookie("session", captured)
     response = replay.get("/users/userinfo/")
@@ -314,6 +317,20 @@ def test_a_cookie_captured_before_logout_is_refused_after_it(app):
     refused = app.test_client().get("/api/v1/company/", headers={"Authorization": f"Bearer {token}"})
     assert refused.status_code == 401  # API tokens of the old epoch too
     assert Client.logged_in(app, address, PASSWORD).get("/users/userinfo/").status_code == 200
+
+
+def test_only_the_portal_itself_can_log_a_user_out(app):
+    """A GET from another site (an image, a link) gets a button, not a logout: Afsluiten ends every
+    session of the user, so it must not be a cross-site request forgery target."""
+    _, address = new_user(app)
+    user = Client.logged_in(app, address, PASSWORD)
+    for headers in ({}, {"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "none"}):
+        page = user.get("/logout/", headers=headers)
+        assert page.status_code == 200 and 'id="fonds-logout-confirm"' in page.get_data(as_text=True)
+        assert user.get("/users/userinfo/").status_code == 200
+    clicked = user.get("/logout/", headers={"Sec-Fetch-Site": "same-origin"})  # the menu's Afsluiten
+    assert clicked.status_code == 302 and user.get("/users/userinfo/").status_code == 302
+    assert app.test_client().get("/logout/").headers["Location"].endswith("/login/")
 
 
 def test_own_password_change_asks_the_current_one_and_ends_the_other_sessions(app):
