@@ -1,0 +1,1 @@
+"""Benchmark of the search bar against stock Flask-AppBuilder and the floor: see bench/README.md."""
