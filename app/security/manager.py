@@ -168,6 +168,21 @@ class FondsSecurityManager(SecurityManager):
             cache[key] = role_permissions(self.session, key)
         return cache[key]
 
+    def add_permission_role(self, role, perm_view):
+        super().add_permission_role(role, perm_view)
+        forget_cached_permissions()
+
+    def del_permission_role(self, role, perm_view):
+        super().del_permission_role(role, perm_view)
+        forget_cached_permissions()
+
+    def has_access(self, permission_name, view_name):
+        """FAB's check, answered from the cached permission set for a signed-in session user."""
+        user = getattr(g, "user", None)
+        if user is not None and getattr(user, "is_authenticated", False) and not getattr(g, "_api_key_user", False):
+            return user.is_active and (permission_name, view_name) in self._permission_set(user)
+        return super().has_access(permission_name, view_name)
+
     def _has_view_access(self, user, permission_name, view_name):
         return (permission_name, view_name) in self._permission_set(user)
 
