@@ -1,7 +1,8 @@
 """Login protection (issue 6, item 4), one test per promise: limits per client address and per
 account with a Dutch lockout message, identical answers (and equal hashing work) for an unknown
 address and a wrong password, no redirect to another host, cookie flags, idle and absolute session
-expiry, CSRF on every form, and the security headers (CSP with nonces, no inline script).
+expiry, CSRF on every form, and the security headers (CSP with nonces, no inline script). Also
+item 5, errors: Dutch pages and JSON with a request id that is in the log, never database text.
 
 The shared test app runs without limits and without CSRF (like FAB's and Airflow's suites), so this
 module builds two more apps on the same database: ``guarded`` (limits on, memory storage) and
@@ -345,6 +346,53 @@ def test_no_hsts_in_development():
 
 
 # --- in a real browser: the CSP blocks nothing the portal needs ---------------------------------------------
+
+# --- errors (item 5): Dutch, with a request id that is in the log, never database or stack text --------------
+
+def _boom(*args, **kwargs):
+    from sqlalchemy.exc import OperationalError
+
+    raise OperationalError("SELECT password FROM ab_user WHERE email = 'x'", {}, Exception("geheime-db-tekst"))
+
+
+@pytest.fixture()
+def error_log(caplog, monkeypatch):
+    from app.core import errors
+
+    monkeypatch.setattr(errors.log, "disabled", False)  # Alembic's fileConfig in the set-up disables loggers
+    return caplog
+
+
+def test_an_unexpected_error_is_a_dutch_page_whose_request_id_is_in_the_log(app, clients, monkeypatch, error_log):
+    monkeypatch.setitem(app.view_functions, "HomeView.index", _boom)
+    response = clients("advisor").get("/")
+    body = response.get_data(as_text=True)
+    request_id = response.headers["X-Request-Id"]
+    assert response.status_code == 500 and "Er ging iets mis aan onze kant" in body and request_id in body
+    for secret in ("SELECT", "ab_user", "geheime-db-tekst", "Traceback", "OperationalError"):
+        assert secret not in body
+    logged = [r for r in error_log.records if request_id in r.getMessage()]
+    assert logged and any(r.exc_info for r in logged)  # the log has the details, the page only the id
+
+
+def test_api_errors_are_dutch_json_with_a_request_id(app, clients, world, monkeypatch, error_log):
+    advisor = clients("advisor")
+    nul = advisor.api("put", f"/api/v1/contact/{world.zhn_contact}", json={"surname": "Nul\x00byte"})
+    assert nul.status_code == 400 and nul.json["request_id"] == nul.headers["X-Request-Id"]
+    assert "ongeldig teken" in nul.json["message"] and "SQL" not in nul.get_data(as_text=True)
+    monkeypatch.setitem(app.view_functions, "CompanyApi.get_list", _boom)
+    broken = advisor.api("get", "/api/v1/company/")
+    text = broken.get_data(as_text=True)
+    assert broken.status_code == 500 and broken.json["request_id"] == broken.headers["X-Request-Id"]
+    assert "Er ging iets mis" in broken.json["message"] and "SELECT" not in text and "geheime" not in text
+
+
+def test_too_large_and_unknown_give_dutch_pages(app, clients, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1000)
+    response = clients("advisor").post("/contactformview/form", data={"subject": "x", "message": "y" * 5000})
+    assert response.status_code == 413 and "te groot" in response.get_data(as_text=True)
+    assert "Foutcode" in clients("advisor").get("/bestaat/niet").get_data(as_text=True)
+
 
 def in_chromium(base_url, journey):
     """Run ``journey(page)`` in Debian's Chromium, on a thread of its own: the browser tests in
