@@ -345,6 +345,10 @@ class FondsUserView(UserDBModelView):
         if errors:
             raise ValueError(" ".join(errors.values()))
 
+    @expose("/download/<string:filename>")
+    def download(self, filename):
+        abort(404)  # FAB's user view would serve any uploaded file to whoever may list users
+
     def _delete(self, pk):
         if str(pk) == str(g.user.id):
             flash(_l("U kunt uw eigen account niet verwijderen."), "danger")
