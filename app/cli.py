@@ -5,10 +5,13 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from app.core.backup import backup_cli
+
 
 def register_cli(app):
     app.cli.add_command(roles_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(backup_cli)
 
 
 roles_cli = AppGroup("roles", help="Rollen en rechten.")
