@@ -10,6 +10,7 @@ from app.registry.views import (
     EmploymentView, RegionView, SubBranchView,
 )
 from app.security import permissions as P
+from app.security.inspector_views import PermissionInspectorView
 from app.shell.logos import PartnerLogoImageView
 from app.shell.views import CampaignBannerView, ContactFormView, ContactMessageView, PartnerLogoView
 from app.training.views import InstituteView
@@ -39,6 +40,8 @@ def register_views(appbuilder):
     appbuilder.add_view(PartnerLogoView, P.MENU_PARTNER_LOGOS, label=_l("Partners"), **CONFIGURATION)
     appbuilder.add_link(P.MENU_USERS, href="/users/list/", label=_l("Gebruikers"), icon="fa-user",
                         **CONFIGURATION)
+    appbuilder.add_view(PermissionInspectorView, P.MENU_PERMISSION_INSPECTOR, label=_l("Rechtencontrole"),
+                        icon="fa-user-shield", **CONFIGURATION)
 
     # Account block (M18, M19)
     appbuilder.add_link(P.MENU_SETTINGS, href="/users/userinfo/", label=_l("Instellingen"), icon="fa-sliders")

@@ -22,6 +22,7 @@ RESET_MY_PASSWORD_VIEW = "ResetMyPasswordView"
 USER_INFO_EDIT_VIEW = "UserInfoEditView"
 CONTACT_FORM_VIEW = "ContactFormView"
 SAVED_OVERVIEW_VIEW = "SavedOverviewView"
+PERMISSION_INSPECTOR_VIEW = "PermissionInspectorView"
 
 # --- APIs (ModelRestApi class names) ------------------------------------------------------------
 COMPANY_API = "CompanyApi"
@@ -45,6 +46,7 @@ MENU_INBOX = "Inbox"
 MENU_SETTINGS = "Settings"
 MENU_CONTACT = "Contact"
 MENU_SAVED_OVERVIEWS = "SavedOverviews"
+MENU_PERMISSION_INSPECTOR = "PermissionInspector"
 
 # --- Action sets --------------------------------------------------------------------------------
 READ = ("can_list", "can_show", "can_export_csv", "can_export_xlsx")
@@ -56,3 +58,4 @@ API_CRUD = API_EDIT + ("can_post", "can_delete")
 MENU = ("menu_access",)
 USER_ADMIN = ("can_list", "can_show", "can_edit", "can_add", "can_delete")
 MAKE_MAIN_CONTACT = ("make_main",)
+INSPECT = ("can_check",)

@@ -50,6 +50,7 @@ OTHER_ENDPOINTS = {
     "FondsUserView.delete": {"admin", "staff"}, "FondsUserView.action": {"admin", "staff"},
     "FondsUserView.action_post": {"admin", "staff"},
     "FondsUserView.download": None,
+    "PermissionInspectorView.check": {"admin", "staff"},
 }
 
 VIEW_OPERATIONS = ("list", "show", "add", "edit", "delete", "action", "action_post", "download",
