@@ -8,7 +8,7 @@ dropdowns all ask ``scope_clause`` and never filter by role themselves.
 from dataclasses import dataclass, field
 
 from flask import g, has_request_context
-from sqlalchemy import exists, false, or_, select
+from sqlalchemy import false, or_, select
 
 from app.security.roles import ALL, ROLE_SCOPE
 
@@ -109,8 +109,10 @@ def apply_scope(query, user, model):
 def is_in_scope(session, user, model, pk):
     """Whether the row ``pk`` of ``model`` lies in the user's scope (asked of the database)."""
     clause = scope_clause(user, model)
-    condition = model.id == pk if clause is None else (model.id == pk) & clause
-    return session.execute(select(exists().where(condition))).scalar()
+    query = select(model.id).where(model.id == pk)
+    if clause is not None:
+        query = query.where(clause)  # select the id, not a bare EXISTS: a `false()` clause would drop the table
+    return session.execute(query.limit(1)).scalar() is not None
 
 
 def _rule(model):

@@ -70,3 +70,12 @@ def test_every_model_declares_a_scope():
     undeclared = [mapper.class_.__name__ for mapper in Model.registry.mappers
                   if not mapper.class_.__tablename__.startswith("ab_") and not hasattr(mapper.class_, "__scope__")]
     assert undeclared == []
+
+
+def test_in_scope_check_works_when_the_scope_is_empty(ctx, world):
+    """An advisor without regions reaches nothing; the check must answer "no", not fail (SQLite)."""
+    from app.registry.models import Company
+    from app.security.scoping import is_in_scope
+
+    assert is_in_scope(db.session, user("advisor"), Company, world.zhn_company) is False
+    assert is_in_scope(db.session, None, Company, world.zhn_company) is True
