@@ -51,8 +51,8 @@ class Client:
             self._token = response.json["access_token"]
         return self._token
 
-    def api(self, method, url, **kwargs):
-        headers = {"Authorization": f"Bearer {self.token}"}
+    def api(self, method, url, headers=None, **kwargs):
+        headers = {"Authorization": f"Bearer {self.token}", **(headers or {})}
         return getattr(self.app.test_client(), method)(url, headers=headers, **kwargs)
 
 
