@@ -1,4 +1,5 @@
 """The index of the data: every domain's models, so Alembic and the app see all tables."""
+from app.core.audit import AuditLog  # noqa: F401
 from app.core.search.models import SavedOverview  # noqa: F401
 from app.outplacement.models import OutplacementOrganisation  # noqa: F401
 from app.registry.models import (  # noqa: F401

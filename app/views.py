@@ -3,6 +3,7 @@ the account block (Instellingen, Contact; Afsluiten is added by the layout). Eve
 comes from app/security/roles.py; which rows it shows from app/security/scoping.py."""
 from flask_babel import lazy_gettext as _l
 
+from app.core.audit_view import AuditLogView
 from app.core.search.overviews import SavedOverviewView
 from app.outplacement.views import OutplacementOrganisationView
 from app.registry.views import (
@@ -38,6 +39,8 @@ def register_views(appbuilder):
     appbuilder.add_view(CodeView, P.MENU_CODES, label=_l("Codes"), **CONFIGURATION)
     appbuilder.add_view(CampaignBannerView, P.MENU_BANNERS, label=_l("Campagnebanner"), **CONFIGURATION)
     appbuilder.add_view(PartnerLogoView, P.MENU_PARTNER_LOGOS, label=_l("Partners"), **CONFIGURATION)
+    appbuilder.add_view(AuditLogView, P.MENU_AUDIT_LOG, label=_l("Logboek"), icon="fa-history",
+                        **CONFIGURATION)
     appbuilder.add_link(P.MENU_USERS, href="/users/list/", label=_l("Gebruikers"), icon="fa-user",
                         **CONFIGURATION)
     appbuilder.add_view(PermissionInspectorView, P.MENU_PERMISSION_INSPECTOR, label=_l("Rechtencontrole"),

@@ -50,6 +50,7 @@ def app(database_url, tmp_path_factory):
         "RATELIMIT_ENABLED": False,
         "AUTH_RATE_LIMITED": False,
         "SESSION_COOKIE_SECURE": False,
+        "AUDIT_FORBID_BULK": True,  # bulk UPDATE/DELETE of audited data bypasses the audit trail
     })
     with app.app_context():
         from tests.security.test_fab_holes import register_probes
@@ -57,6 +58,30 @@ def app(database_url, tmp_path_factory):
         register_probes(app.appbuilder)
         seed_test_data(app)
     yield app
+
+
+@pytest.fixture(scope="session")
+def audit_watcher(app):
+    from app.extensions import db
+    from tests.audit_invariant import AuditWatcher
+
+    with app.app_context():
+        return AuditWatcher(db.engine)
+
+
+@pytest.fixture(autouse=True)
+def audit_invariant(request):
+    """Every test that uses the app: each committed change of an audited record has exactly one audit
+    row (tests/audit_invariant.py), checked after the test."""
+    if "app" not in request.fixturenames or request.node.get_closest_marker("browser"):
+        yield
+        return
+    watcher = request.getfixturevalue("audit_watcher")
+    watcher.start()
+    yield
+    unlogged, unexplained = watcher.differences()
+    assert not unlogged, f"changed without an audit row: {dict(unlogged)}"
+    assert not unexplained, f"audit rows without a change: {dict(unexplained)}"
 
 
 @pytest.fixture()

@@ -7,7 +7,9 @@ Every domain view subclasses these and declares only columns and labels. The bas
   arbitrary uploaded files (stock FAB serves any file in UPLOAD_FOLDER);
 - write through ScopedSQLAInterface, so a new or edited row outside the scope, a changed fixed
   field, a NUL byte or an over-long text is refused with a Dutch message and nothing is saved;
-- show and accept dates as dd-mm-jjjj.
+- show and accept dates as dd-mm-jjjj;
+- show staff a record's changes ("Wijzigingen", app.core.audit) and, with ``audit_views``, log
+  every opening of a personal dossier.
 """
 import datetime as dt
 
@@ -57,6 +59,7 @@ class ScopedModelView(SearchListMixin, ModelView):
     edit_template = "shell/edit.html"
     help_text = None  # shown behind the help button of every page (Inleiding, point 2)
     breadcrumb_parent = None  # (label, endpoint) of the level above this list, if any
+    audit_views = False  # personal dossiers: every opened show page writes a "view" audit row
 
     add_row_message = _l("Het gegeven is toegevoegd.")
     edit_row_message = _l("De wijzigingen zijn opgeslagen.")
@@ -159,8 +162,15 @@ class ScopedModelView(SearchListMixin, ModelView):
         return self.formatters_columns.get(column, display_value)(getattr(item, column, None))
 
     def _get_show_widget(self, pk, item, widgets=None, actions=None, show_fieldsets=None):
+        from app.core.audit import audit_spec, record_view
+        from app.core.audit_view import history, may_read_audit_log
+
         widgets = super()._get_show_widget(pk, item, widgets, actions, show_fieldsets)
         widgets["show"].template_args["fixed_columns"] = fixed_fields(self.datamodel.obj)
+        if audit_spec(self.datamodel.obj) is not None and may_read_audit_log():
+            widgets["show"].template_args["history"] = history(self.datamodel.session, item, self)
+        if self.audit_views:
+            record_view(self.datamodel.session, item)
         return widgets
 
     def _save(self, form, item, is_new):
@@ -254,6 +264,7 @@ class ScopedModelRestApi(ModelRestApi):
     """FAB's REST API with the same scope, validation and Dutch refusals as the pages."""
 
     allow_browser_login = False  # token only: a cookie must never authorise a write (CSRF)
+    audit_views = False  # personal dossiers: every record read writes a "view" audit row
 
     def __init__(self):
         model = self.datamodel.obj
@@ -261,6 +272,15 @@ class ScopedModelRestApi(ModelRestApi):
         self.add_query_rel_fields = scoped_relation_filters(model, self.add_query_rel_fields)
         self.edit_query_rel_fields = scoped_relation_filters(model, self.edit_query_rel_fields)
         super().__init__()
+
+    def get_headless(self, pk, **kwargs):
+        """FAB's get; a read of a personal dossier (``audit_views``) is logged."""
+        response = super().get_headless(pk, **kwargs)
+        if response.status_code == 200 and self.audit_views:
+            from app.core.audit import record_view
+
+            record_view(self.datamodel.session, self.datamodel.get(pk, self._base_filters))
+        return response
 
     def post_headless(self):
         if not request.is_json:

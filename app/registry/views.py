@@ -125,6 +125,7 @@ class EmployeeView(ScopedModelView):
     order_columns = ["number", "surname", "place"]
     base_order = ("number", "asc")
     related_views = [EmploymentView]
+    audit_views = True  # a personal dossier: who opened it is logged
     add_form_extra_fields = edit_form_extra_fields = {
         "company": NumberLookupField(_l("Werkgever (bedrijfsnummer)"), [OptionalValidator()],
                                      model=Company),
@@ -208,6 +209,7 @@ class CompanyApi(ScopedModelRestApi):
 class EmployeeApi(ScopedModelRestApi):
     resource_name = "employee"
     datamodel = ScopedSQLAInterface(Employee)
+    audit_views = True  # a personal dossier: who read it is logged
     breadcrumb_parent = ("company", "CompanyView")
     list_columns = ["id", "number", "initials", "infix", "surname", "place", "company.id", "active"]
     show_columns = ["id", "number", "initials", "first_name", "infix", "surname", "birth_date",
