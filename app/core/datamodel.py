@@ -12,6 +12,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext as _
 from sqlalchemy import String, Text, inspect
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.security.roles import MANAGES_FIXED_DATA
 from app.security.scoping import OutOfScope, apply_scope, current_actor, is_in_scope
@@ -28,6 +29,10 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
         self.errors = errors or {}
+
+
+class ConcurrentEdit(DomainError):
+    """Two saves of one record at the same moment: the second finds the version already raised."""
 
 
 class ScopeFilter(BaseFilter):
@@ -106,6 +111,10 @@ class ScopedSQLAInterface(SQLAInterface):
         except (DomainError, OutOfScope):
             self.session.rollback()
             raise
+        except StaleDataError:
+            self.session.rollback()
+            raise ConcurrentEdit(_("Iemand anders heeft dit gegeven op hetzelfde moment gewijzigd. Er is niets "
+                                "opgeslagen: open het opnieuw en probeer het nog eens."))
         except IntegrityError:
             self.session.rollback()
             log.warning("integrity error saving %s", type(item).__name__, exc_info=True)

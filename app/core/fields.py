@@ -40,7 +40,7 @@ class NumberLookupField(Field):
         if not self._raw:
             self.data = None
             return
-        if not self._raw.isdigit() or len(self._raw) > 12:
+        if not self._raw.isdigit() or int(self._raw) > 2 ** 31 - 1:  # PostgreSQL binds it as INTEGER
             self.data = None
             raise ValueError(str(_l("Typ een nummer (alleen cijfers).")))
         query = select(self.model).where(self.model.number == int(self._raw))

@@ -21,14 +21,19 @@ from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_args, get_page_size_args
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
-from sqlalchemy import Date, DateTime, inspect
+from wtforms import HiddenField
+from wtforms.validators import StopValidation
+from sqlalchemy import Date, DateTime, Integer, inspect
 
 from app.core.datamodel import (
-    SCOPE_FILTER, DomainError, ScopedSQLAInterface, fixed_fields, may_change_fixed_data,
+    SCOPE_FILTER, ConcurrentEdit, DomainError, ScopedSQLAInterface, fixed_fields, may_change_fixed_data,
 )
 from app.core.dates import DutchDateField, format_date
 from app.core.export import csv_response
 from app.core.search.view import SearchListMixin
+from app.core.versioning import (
+    VERSION_FIELD, Versioned, etag, if_match_version, refuse_stale, submitted_version,
+)
 from app.security.scoping import OutOfScope, current_actor
 
 
@@ -41,6 +46,48 @@ def display_value(value):
     if isinstance(value, (dt.date, dt.datetime)):
         return format_date(value)
     return value
+
+
+INTEGER_RANGE = (-(2 ** 31), 2 ** 31 - 1)  # PostgreSQL's INTEGER
+
+
+def fits_an_integer_column(form, field):
+    """First in the chain: FAB's uniqueness check would otherwise query the database with a number
+    the column cannot hold (a database error, not a message)."""
+    if isinstance(field.data, int) and not INTEGER_RANGE[0] <= field.data <= INTEGER_RANGE[1]:
+        raise StopValidation(str(_l("Dit getal is te groot of te klein.")))
+
+
+def has_oversized_integer(value):
+    """Any integer in a JSON document that no INTEGER column could hold (an id of 2**63 would reach
+    the database through marshmallow's relation lookup and end in an overflow, not a message)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return not INTEGER_RANGE[0] <= value <= INTEGER_RANGE[1]
+    if isinstance(value, dict):
+        return any(has_oversized_integer(v) for v in value.values())
+    if isinstance(value, list):
+        return any(has_oversized_integer(v) for v in value)
+    return False
+
+
+def bad_relation_values(model, document):
+    """Relation fields whose value is not an id (an integer or null): FAB's schema would look the text
+    up by primary key, which PostgreSQL answers with a database error."""
+    if not isinstance(document, dict):
+        return []
+
+    def is_id(value):
+        return value is None or (isinstance(value, int) and not isinstance(value, bool))
+
+    bad = []
+    for name in relation_names(model):
+        if name in document:
+            value = document[name]
+            if not (is_id(value) or (isinstance(value, list) and all(is_id(v) for v in value))):
+                bad.append(name)
+    return bad
 
 
 def relation_names(model):
@@ -83,7 +130,10 @@ class ScopedModelView(SearchListMixin, ModelView):
         self.edit_form_extra_fields = dict(self.edit_form_extra_fields)
         for name in set(self.list_columns) | set(self.show_columns):
             self.formatters_columns.setdefault(name, display_value)
+        self.validators_columns = {name: list(chain) for name, chain in self.validators_columns.items()}
         for column in inspect(model).columns:
+            if isinstance(column.type, Integer):
+                self.validators_columns[column.key] = [fits_an_integer_column] + self.validators_columns.get(column.key, [])
             if isinstance(column.type, Date) and not isinstance(column.type, DateTime):
                 label = self.label_columns.get(column.key, column.key)
                 description = self.description_columns.get(column.key, "")
@@ -100,6 +150,9 @@ class ScopedModelView(SearchListMixin, ModelView):
         self.variable_edit_columns = variable
         self.variable_edit_form = self._create_form(variable, self.edit_form_extra_fields,
                                                     self.edit_form_query_rel_fields)
+        if issubclass(self.datamodel.obj, Versioned):
+            for form_class in (self.edit_form, self.variable_edit_form):
+                setattr(form_class, VERSION_FIELD, HiddenField())  # rendered by form.hidden_tag()
 
     def _create_form(self, columns, extra_fields, rel_fields):
         from flask_appbuilder.forms import GeneralModelConverter
@@ -151,12 +204,25 @@ class ScopedModelView(SearchListMixin, ModelView):
             form = form_class.refresh(obj=item)
             self.prefill_form(form, pk)
             self.update_redirect()
+        if VERSION_FIELD in form:  # the version this form now shows: a stale save is refused
+            form[VERSION_FIELD].data = item.version
         hidden = [] if staff else [c for c in self.edit_columns if c not in self.variable_edit_columns]
         widgets = {"edit": self.edit_widget(form=form, exclude_cols=exclude_cols, fieldsets=self.edit_fieldsets,
                                             include_cols=[c for c in self.edit_columns if c not in hidden])}
         widgets["fixed"] = [(self.label_columns.get(c, c), self._display(item, c)) for c in hidden]
         return self._get_related_views_widgets(item, orders=get_order_args(), pages=get_page_args(),
                                                page_sizes=get_page_size_args(), widgets=widgets)
+
+    def _differences(self, form, item):
+        """Field → "Nu opgeslagen: …" for every field where the stored value differs from the input."""
+        differences = {}
+        for field in form:
+            if field.name in (VERSION_FIELD, "csrf_token") or not hasattr(item, field.name):
+                continue
+            stored = getattr(item, field.name)
+            if str(display_value(stored)) != str(display_value(field.data) if field.data is not None else ""):
+                differences[field.name] = str(_l("Nu opgeslagen: %(value)s", value=display_value(stored) or "—"))
+        return differences
 
     def _display(self, item, column):
         return self.formatters_columns.get(column, display_value)(getattr(item, column, None))
@@ -175,6 +241,8 @@ class ScopedModelView(SearchListMixin, ModelView):
 
     def _save(self, form, item, is_new):
         try:
+            if not is_new and VERSION_FIELD in form:
+                refuse_stale(item, submitted_version(form[VERSION_FIELD].data), self._differences(form, item))
             form.populate_obj(item)
             (self.pre_add if is_new else self.pre_update)(item)
             (self.datamodel.add if is_new else self.datamodel.edit)(item)
@@ -244,6 +312,12 @@ class ScopedModelView(SearchListMixin, ModelView):
         abort(404)  # uploads are served only through the scoped download of their own module
 
 
+def fresh(schema):
+    """A new instance of one of FAB's shared marshmallow schemas: loading into an instance keeps state
+    on the schema object, so a shared one is not safe when two requests load at the same time."""
+    return type(schema)()
+
+
 class ScopedMasterDetailView(MasterDetailView):
     """FAB's master/detail list with the master row loaded through the scope (stock FAB does not)."""
 
@@ -273,37 +347,61 @@ class ScopedModelRestApi(ModelRestApi):
         self.edit_query_rel_fields = scoped_relation_filters(model, self.edit_query_rel_fields)
         super().__init__()
 
-    def get_headless(self, pk, **kwargs):
-        """FAB's get; a read of a personal dossier (``audit_views``) is logged."""
-        response = super().get_headless(pk, **kwargs)
-        if response.status_code == 200 and self.audit_views:
-            from app.core.audit import record_view
-
-            record_view(self.datamodel.session, self.datamodel.get(pk, self._base_filters))
-        return response
-
     def post_headless(self):
         if not request.is_json:
             return self.response_400(message=str(_l("Verwacht JSON.")))
+        refusal = self._refuse_unusable_json(request.get_json(silent=True))
+        if refusal is not None:
+            return refusal
         try:
-            item = self.add_model_schema.load(request.json)
+            item = fresh(self.add_model_schema).load(request.json)
         except ValidationError as err:
             return self.response_422(message=err.messages)
         return self._save(item, is_new=True)
+
+    def get_headless(self, pk, **kwargs):
+        """FAB's get, plus an ETag with the record's version for a later If-Match; a read of a personal
+        dossier (``audit_views``) is logged."""
+        response = super().get_headless(pk, **kwargs)
+        if response.status_code == 200:
+            item = self.datamodel.get(pk, self._base_filters)
+            if isinstance(item, Versioned):
+                response.headers["ETag"] = etag(item)
+            if self.audit_views:
+                from app.core.audit import record_view
+
+                record_view(self.datamodel.session, item)
+        return response
 
     def put_headless(self, pk):
         item = self.datamodel.get(pk, self._base_filters)
         if not item:
             return self.response_404()
+        if isinstance(item, Versioned) and request.headers.get("If-Match"):
+            if if_match_version(request.headers["If-Match"]) != item.version:
+                return self.response(412, message=str(_l(
+                    "Dit gegeven is gewijzigd sinds u het ophaalde (If-Match klopt niet): haal het opnieuw op.")))
         if not request.is_json:
             return self.response_400(message=str(_l("Verwacht JSON.")))
+        refusal = self._refuse_unusable_json(request.get_json(silent=True))
+        if refusal is not None:
+            return refusal
         try:
             data = self._merge_update_item(item, request.json)
-            item = self.edit_model_schema.load(data, instance=item)
+            item = fresh(self.edit_model_schema).load(data, instance=item)
         except ValidationError as err:
             self.datamodel.session.rollback()
             return self.response_422(message=err.messages)
         return self._save(item, is_new=False)
+
+    def _refuse_unusable_json(self, document):
+        if has_oversized_integer(document):
+            return self.response_422(message=str(_l("Dit getal is te groot of te klein.")))
+        bad = bad_relation_values(self.datamodel.obj, document)
+        if bad:
+            return self.response_422(message={name: [str(_l("Geef het nummer (id) van een bestaand gegeven."))]
+                                              for name in bad})
+        return None
 
     def _save(self, item, is_new):
         try:
@@ -311,6 +409,8 @@ class ScopedModelRestApi(ModelRestApi):
             (self.datamodel.add if is_new else self.datamodel.edit)(item)
         except OutOfScope:
             return self.response_404()
+        except ConcurrentEdit as error:
+            return self.response(409, message=error.message)
         except DomainError as error:
             return self.response_422(message=error.errors or error.message)
         (self.post_add if is_new else self.post_update)(item)

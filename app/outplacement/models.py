@@ -5,11 +5,12 @@ from flask_appbuilder import Model
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.versioning import Versioned
 from app.registry.models import Region
 from app.security.scoping import OUTPLACEMENT_ORG, REGION, Scope
 
 
-class OutplacementOrganisation(Model):
+class OutplacementOrganisation(Versioned, Model):
     __tablename__ = "outplacement_organisation"
     __scope__ = Scope(columns={OUTPLACEMENT_ORG: "id", REGION: "region_id"})
 

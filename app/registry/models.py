@@ -7,11 +7,12 @@ from flask_appbuilder import Model
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.versioning import Versioned
 from app.core.search.keys import active_only_indexes, key_column
 from app.security.scoping import COMPANY, EMPLOYEE, REGION, Scope
 
 
-class Region(Model):
+class Region(Versioned, Model):
     __tablename__ = "region"
     __scope__ = Scope.public()
 
@@ -23,7 +24,7 @@ class Region(Model):
         return self.name
 
 
-class SubBranch(Model):
+class SubBranch(Versioned, Model):
     __tablename__ = "sub_branch"
     __scope__ = Scope.public()
 
@@ -35,7 +36,7 @@ class SubBranch(Model):
         return self.name
 
 
-class Code(Model):
+class Code(Versioned, Model):
     """A code the fund attaches to companies (M6.3.7 "Codes"), configured by staff."""
 
     __tablename__ = "code"
@@ -50,7 +51,7 @@ class Code(Model):
         return f"{self.code} – {self.description}"
 
 
-class Company(Model):
+class Company(Versioned, Model):
     """A company registered with the fund (werkgever)."""
 
     __tablename__ = "company"
@@ -105,7 +106,7 @@ class Company(Model):
         return f"{self.number} {self.name}"
 
 
-class ContactPerson(Model):
+class ContactPerson(Versioned, Model):
     """A contact person at a company (M6.3.7 "Contactpersonen"); one of them is the main contact."""
 
     __tablename__ = "contact_person"
@@ -129,7 +130,7 @@ class ContactPerson(Model):
         return " ".join(part for part in (self.initials, self.surname) if part)
 
 
-class Employee(Model):
+class Employee(Versioned, Model):
     """An employee in the sector (werknemer), linked to their current employer."""
 
     __tablename__ = "employee"
@@ -175,7 +176,7 @@ class Employee(Model):
         return f"{self.number} {self.full_name}"
 
 
-class Employment(Model):
+class Employment(Versioned, Model):
     """A period in which an employee worked for a company (the employment history)."""
 
     __tablename__ = "employment"

@@ -7,11 +7,12 @@ from flask_appbuilder import Model
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.versioning import Versioned
 from app.security.manager import FondsUser
 from app.security.scoping import Scope
 
 
-class CampaignBanner(Model):
+class CampaignBanner(Versioned, Model):
     __tablename__ = "campaign_banner"
     __scope__ = Scope.public()
 
@@ -25,7 +26,7 @@ class CampaignBanner(Model):
         return self.title
 
 
-class PartnerLogo(Model):
+class PartnerLogo(Versioned, Model):
     __tablename__ = "partner_logo"
     __scope__ = Scope.public()
 
@@ -41,7 +42,7 @@ class PartnerLogo(Model):
         return self.name
 
 
-class ContactMessage(Model):
+class ContactMessage(Versioned, Model):
     """A message sent through "Contact" (M19); lands in the staff inbox."""
 
     __tablename__ = "contact_message"

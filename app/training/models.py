@@ -5,10 +5,11 @@ from flask_appbuilder import Model
 from sqlalchemy import Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.versioning import Versioned
 from app.security.scoping import COMPANY, EMPLOYEE, INSTITUTE, REGION, Scope
 
 
-class Institute(Model):
+class Institute(Versioned, Model):
     __tablename__ = "institute"
     # Institutes are public in the catalogue; an institute user manages only its own record.
     __scope__ = Scope(columns={INSTITUTE: "id"}, open_to=(REGION, COMPANY, EMPLOYEE))

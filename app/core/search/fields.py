@@ -17,7 +17,7 @@ OPERATORS = {
     "ge": (">=", lambda c, v: c >= v),
     "ne": ("<>", lambda c, v: c != v),
 }
-MAX_NUMBER = 2**53
+MAX_NUMBER = 2**31 - 1  # the columns are INTEGER, and PostgreSQL binds the value as one
 
 
 class SearchInputError(ValueError):

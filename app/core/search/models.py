@@ -5,10 +5,11 @@ from flask_appbuilder import Model
 from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.versioning import Versioned
 from app.security.scoping import Scope
 
 
-class SavedOverview(Model):
+class SavedOverview(Versioned, Model):
     __tablename__ = "saved_overview"
     __scope__ = Scope(owner="user_id", private=True)
     __table_args__ = (UniqueConstraint("user_id", "name", name="uq_saved_overview_user_name"),)
