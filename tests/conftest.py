@@ -11,7 +11,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from tests.helpers import Client, DEMO_PASSWORD, seed_test_data
+from tests.helpers import Client, DEMO_PASSWORD, seed_test_data, app_config
 
 
 def _database_url(tmp_path_factory, worker):
@@ -39,19 +39,8 @@ def app(database_url, tmp_path_factory):
     from app import create_app
 
     instance = tmp_path_factory.mktemp("instance")
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-key-of-at-least-32-bytes!",
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "INSTANCE_DIR": str(instance),
-        "UPLOAD_FOLDER": str(instance / "uploads"),
-        "MAIL_OUTBOX_DIR": str(instance / "mail"),
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
-        "AUTH_RATE_LIMITED": False,
-        "SESSION_COOKIE_SECURE": False,
-        "AUDIT_FORBID_BULK": True,  # bulk UPDATE/DELETE of audited data bypasses the audit trail
-    })
+    # bulk UPDATE/DELETE of audited data bypasses the audit trail: refused in tests
+    app = create_app(app_config(database_url, instance, AUDIT_FORBID_BULK=True))
     with app.app_context():
         from tests.security.test_fab_holes import register_probes
 

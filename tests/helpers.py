@@ -7,6 +7,23 @@ from sqlalchemy import select
 DEMO_PASSWORD = "test-wachtwoord-123"
 
 
+def app_config(database_url, instance, **extra):
+    """The create_app() overrides every test app uses: its own database and instance folder."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-of-at-least-32-bytes!",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "INSTANCE_DIR": str(instance),
+        "UPLOAD_FOLDER": str(instance / "uploads"),
+        "MAIL_OUTBOX_DIR": str(instance / "mail"),
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "AUTH_RATE_LIMITED": False,
+        "SESSION_COOKIE_SECURE": False,
+        **extra,
+    }
+
+
 def seed_test_data(app):
     from app.demo import seed_demo
     from app.extensions import db

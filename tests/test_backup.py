@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from app.core.backup import (BackupError, alembic_revision, create_backup, database_is_empty, restore_backup,
                              table_checksums)
 from app.extensions import db
-from tests.helpers import DEMO_PASSWORD, Client
+from tests.helpers import DEMO_PASSWORD, Client, app_config
 
 UPLOADED = "backup-probe/rapport.pdf"
 UPLOADED_BYTES = b"%PDF-1.4\n" + bytes(range(256)) + "vertrouwelijk é".encode()
@@ -59,18 +59,7 @@ def empty_app(empty_url, tmp_path):
     from app import create_app
 
     instance = tmp_path / "restored-instance"
-    restored = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-key-of-at-least-32-bytes!",
-        "SQLALCHEMY_DATABASE_URI": empty_url,
-        "INSTANCE_DIR": str(instance),
-        "UPLOAD_FOLDER": str(instance / "uploads"),
-        "MAIL_OUTBOX_DIR": str(instance / "mail"),
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
-        "AUTH_RATE_LIMITED": False,
-        "SESSION_COOKIE_SECURE": False,
-    })
+    restored = create_app(app_config(empty_url, instance))
     yield restored
     with restored.app_context():
         db.session.remove()
