@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Optional
 
 from flask_appbuilder import Model
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.versioning import Versioned
@@ -112,7 +112,12 @@ class ContactPerson(Versioned, Model):
     __tablename__ = "contact_person"
     __scope__ = Scope(via=("company_id", Company))
     __search_keys__ = {"surname_key": "surname"}
-    __table_args__ = (Index("ix_contact_person_surname_key_id", "surname_key", "id"),)
+    __table_args__ = (
+        Index("ix_contact_person_surname_key_id", "surname_key", "id"),
+        # At most one main contact per company, also when two users switch it at the same moment.
+        Index("uq_contact_person_one_main", "company_id", unique=True,
+              sqlite_where=text("is_main = 1"), postgresql_where=text("is_main")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), index=True)
