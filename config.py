@@ -111,6 +111,11 @@ HSTS_MAX_AGE = _env_int("HSTS_MAX_AGE", 0 if DEVELOPMENT else 365 * 24 * 3600)  
 # ProxyFix). 0 = none; behind one https proxy set 1, or every client shares the proxy's address.
 TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
 
+# --- Schemes ---------------------------------------------------------------------------------
+# Persoonlijke TrainingsToelage: the yearly budget per employee in euros (M7.3.6), until the schemes
+# module makes it a configured scheme.
+PTT_YEARLY_BUDGET = _env("PTT_YEARLY_BUDGET", "1000.00")
+
 # --- Look --------------------------------------------------------------------------------------
 APP_THEME = ""  # FAB's plain Bootstrap 3; most bootswatch themes import Google Fonts
 FAB_BASE_TEMPLATE = "shell/layout.html"

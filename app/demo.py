@@ -20,7 +20,12 @@ from app.registry.models import Code, Company, ContactPerson, Employee, Employme
 from app.registry.rules import recount_active_employees
 from app.security.manager import FondsUser, user_region
 from app.shell.models import CampaignBanner, ContactMessage, PartnerLogo
-from app.training.models import Institute
+from app.dossier.demo import seed_dossiers
+from app.dossier.models import (
+    CompanyCode, ErrorReport, ExtraTrainingDay, OtherContribution, PaymentNote, PaymentNoteLine, PostItem,
+    Project, ProjectParticipant,
+)
+from app.training.models import Application, Institute, TrainingPlanEntry, VocationalTraining
 
 DEFAULT_PASSWORD = "demo-fondsportaal"
 DEMO_DOMAIN = "demo.fondsportaal.nl"
@@ -109,6 +114,8 @@ ROLE_USERS = [
 ]
 
 DOMAIN_TABLES_IN_DELETE_ORDER = [
+    TrainingPlanEntry, Application, VocationalTraining, PaymentNoteLine, PaymentNote, OtherContribution,
+    ProjectParticipant, Project, CompanyCode, ExtraTrainingDay, PostItem, ErrorReport,
     SavedOverview, ContactMessage, user_region, Employment, ContactPerson, Employee, Company, Institute,
     OutplacementOrganisation, Code, SubBranch, Region, CampaignBanner, PartnerLogo,
 ]
@@ -193,7 +200,8 @@ class DemoGenerator:
         self._companies(n_companies)
         self._contacts(n_companies)
         self._employees(n_employees, n_companies)
-        return {"bedrijven": n_companies, "werknemers": n_employees, "regio's": len(REGIONS)}
+        dossiers = seed_dossiers(self.session, self.first_company_id, n_companies, TODAY)
+        return {"bedrijven": n_companies, "werknemers": n_employees, "regio's": len(REGIONS), **dossiers}
 
     def _reference_data(self):
         s = self.session

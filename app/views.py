@@ -5,6 +5,10 @@ from flask_babel import lazy_gettext as _l
 
 from app.core.audit_view import AuditLogView
 from app.core.search.overviews import SavedOverviewView
+from app.dossier.views import (
+    CompanyCodeView, ErrorReportView, ExtraTrainingDayView, OtherContributionView, PaymentNoteLineView,
+    PaymentNoteView, PostItemView, ProjectParticipantView, ProjectView,
+)
 from app.outplacement.views import OutplacementOrganisationView
 from app.registry.views import (
     CodeView, CompanyApi, CompanyView, ContactPersonApi, ContactPersonView, EmployeeApi, EmployeeView,
@@ -14,8 +18,9 @@ from app.security import permissions as P
 from app.security.inspector_views import PermissionInspectorView
 from app.shell.logos import PartnerLogoImageView
 from app.shell.views import CampaignBannerView, ContactFormView, ContactMessageView, PartnerLogoView
-from app.training.views import InstituteView
+from app.training.views import ApplicationView, InstituteView, TrainingPlanEntryView, VocationalTrainingView
 
+BACKOFFICE = dict(category=P.MENU_BACKOFFICE, category_label=_l("Backoffice"), category_icon="fa-archive")
 CONFIGURATION = dict(category=P.MENU_CONFIGURATION, category_label=_l("Instellingen fonds"),
                      category_icon="fa-cogs")
 
@@ -29,9 +34,30 @@ def register_views(appbuilder):
     appbuilder.add_view(OutplacementOrganisationView, P.MENU_OUTPLACEMENT_ORGS,
                         label=_l("Outplacementkantoren"), icon="fa-briefcase")
     appbuilder.add_view(ContactMessageView, P.MENU_INBOX, label=_l("Helpdesk-inbox"), icon="fa-inbox")
+    appbuilder.add_view(TrainingPlanEntryView, P.MENU_TRAINING_PLAN, label=_l("Mijn opleidingsplan"),
+                        icon="fa-road")
+    appbuilder.add_view(ApplicationView, P.MENU_APPLICATIONS, label=_l("Aanvragen"), icon="fa-file-text")
+    appbuilder.add_view(ErrorReportView, P.MENU_ERROR_REPORTS, label=_l("Foutmeldingen"), icon="fa-exclamation-triangle")
     appbuilder.add_view(SavedOverviewView, P.MENU_SAVED_OVERVIEWS, label=_l("Mijn overzichten"), icon="fa-bookmark")
     appbuilder.add_view_no_menu(EmploymentView)
     appbuilder.add_view_no_menu(PartnerLogoImageView)
+
+    # The records behind the dossier tabs, kept by staff (M6.3)
+    appbuilder.add_view(PaymentNoteView, P.MENU_PAYMENT_NOTES, label=_l("Uitkeringsnota's"), icon="fa-eur", **BACKOFFICE)
+    appbuilder.add_view(PaymentNoteLineView, P.MENU_PAYMENT_NOTE_LINES, label=_l("Notaregels"), icon="fa-list",
+                        **BACKOFFICE)
+    appbuilder.add_view(VocationalTrainingView, P.MENU_VOCATIONAL_TRAINING, label=_l("Beroepsopleidingen"),
+                        icon="fa-wrench", **BACKOFFICE)
+    appbuilder.add_view(OtherContributionView, P.MENU_CONTRIBUTIONS, label=_l("Overige bijdragen"),
+                        icon="fa-money", **BACKOFFICE)
+    appbuilder.add_view(ProjectView, P.MENU_PROJECTS, label=_l("Projecten"), icon="fa-flag", **BACKOFFICE)
+    appbuilder.add_view(ProjectParticipantView, P.MENU_PROJECT_PARTICIPANTS, label=_l("Projectdeelnemers"),
+                        icon="fa-users", **BACKOFFICE)
+    appbuilder.add_view(CompanyCodeView, P.MENU_COMPANY_CODES, label=_l("Bedrijfscodes"), icon="fa-tags",
+                        **BACKOFFICE)
+    appbuilder.add_view(ExtraTrainingDayView, P.MENU_TRAINING_DAYS, label=_l("Extra bijscholingsdagen"),
+                        icon="fa-calendar", **BACKOFFICE)
+    appbuilder.add_view(PostItemView, P.MENU_POST, label=_l("Post"), icon="fa-envelope-open", **BACKOFFICE)
 
     # Configuration by staff (SPEC §6)
     appbuilder.add_view(RegionView, P.MENU_REGIONS, label=_l("Regio's"), **CONFIGURATION)

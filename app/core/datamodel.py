@@ -72,6 +72,25 @@ def text_errors(item):
     return errors
 
 
+def normalise_phone_fields(item):
+    """Phone and fax numbers in the fund's form (M6.3.1), normalised where possible; the refusals."""
+    from app.registry.phone import InvalidPhone, normalise_phone
+
+    errors = {}
+    for name in getattr(type(item), "__phone_fields__", ()):
+        value = getattr(item, name, None)
+        if not isinstance(value, str) or not value.strip():
+            continue
+        try:
+            normalised = normalise_phone(value)
+        except InvalidPhone as error:
+            errors[name] = error.message
+            continue
+        if normalised != value:
+            setattr(item, name, normalised)
+    return errors
+
+
 def changed_fixed_fields(item):
     state = inspect(item)
     return [name for name in fixed_fields(type(item))
@@ -91,6 +110,8 @@ class ScopedSQLAInterface(SQLAInterface):
         with self.session.no_autoflush:
             changed = [] if is_new else changed_fixed_fields(item)
             errors = text_errors(item)
+            if not errors:
+                errors = normalise_phone_fields(item)
             actor = current_actor()
             fixed_allowed = may_change_fixed_data(actor)
         try:
@@ -123,6 +144,21 @@ class ScopedSQLAInterface(SQLAInterface):
             self.session.rollback()
             log.exception("database error saving %s", type(item).__name__)
             raise DomainError(_("De gegevens konden niet worden opgeslagen. Controleer uw invoer."))
+
+    def edit_with(self, item, change):
+        """``change()`` (a domain rule that may flush, such as switching the main contact), then the
+        usual checked save; a concurrent edit or a broken constraint becomes a Dutch refusal."""
+        try:
+            change()
+        except StaleDataError:
+            self.session.rollback()
+            raise ConcurrentEdit(_("Iemand anders heeft dit gegeven op hetzelfde moment gewijzigd. Er is niets "
+                                   "opgeslagen: open het opnieuw en probeer het nog eens."))
+        except IntegrityError:
+            self.session.rollback()
+            raise DomainError(_("Dit kon niet worden opgeslagen omdat iemand anders tegelijk iets wijzigde. "
+                                "Probeer het nog eens."))
+        self.edit(item)
 
     def delete(self, item, commit=True):
         try:

@@ -49,3 +49,9 @@ def xlsx_response(filename, title, headers, rows):
 def _sheet_title(title):
     cleaned = "".join(c for c in title if c not in '[]:*?/\\')
     return cleaned[:31] or "Export"
+
+
+def pdf_response(data, filename):
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                             "X-Content-Type-Options": "nosniff"})

@@ -48,6 +48,14 @@ def display_value(value):
     return value
 
 
+def local_next_url():
+    """Where a form asks to go back to (``fonds_next``), if it is a path on this site."""
+    target = request.form.get("fonds_next", "") or request.args.get("next", "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
 INTEGER_RANGE = (-(2 ** 31), 2 ** 31 - 1)  # PostgreSQL's INTEGER
 
 
@@ -166,6 +174,8 @@ class ScopedModelView(SearchListMixin, ModelView):
         get_filter_args(self._filters, disallow_if_not_in_search=False)
         exclude_cols = self._filters.get_relation_cols()
         form = self.add_form.refresh()
+        if request.method == "GET":
+            self.prefill_add_form(form)
         if request.method == "POST":
             self._fill_form_exclude_cols(exclude_cols, form)
             if form.validate():
@@ -180,6 +190,34 @@ class ScopedModelView(SearchListMixin, ModelView):
             self.update_redirect()
         return self._get_add_widget(form=form, exclude_cols=exclude_cols)
 
+    def prefill_add_form(self, form):
+        """Values an add form opens with (e.g. the company a link came from)."""
+
+    def partial_edit_form(self, columns):
+        """A form of only these editable columns (cached), for a dossier's in-place editing."""
+        cache = self.__dict__.setdefault("_partial_forms", {})
+        key = tuple(columns)
+        if key not in cache:
+            form_class = self._create_form(list(key), self.edit_form_extra_fields, self.edit_form_query_rel_fields)
+            if issubclass(self.datamodel.obj, Versioned):
+                setattr(form_class, VERSION_FIELD, HiddenField())
+            # Rendered by hidden_tag(): a refused save shows the same partial form, which posts them again.
+            form_class.fonds_only = HiddenField(default=",".join(key))
+            form_class.fonds_next = HiddenField()
+            cache[key] = form_class
+        return cache[key]
+
+    def _edit_form_class(self, staff):
+        """The full edit form for staff, the variable fields for others; a POST that names its fields
+        (``fonds_only``, the in-place forms of a dossier) gets just those of the allowed ones."""
+        allowed = self.edit_columns if staff else self.variable_edit_columns
+        only = request.form.get("fonds_only", "").split(",") if request.method == "POST" else []
+        if only:
+            columns = [c for c in allowed if c in only]
+            if columns:
+                return self.partial_edit_form(columns), columns
+        return (self.edit_form if staff else self.variable_edit_form), list(allowed)
+
     def _edit(self, pk):
         get_filter_args(self._filters, disallow_if_not_in_search=False)
         exclude_cols = self._filters.get_relation_cols()
@@ -188,7 +226,7 @@ class ScopedModelView(SearchListMixin, ModelView):
             abort(404)
         pk = self.datamodel.get_pk_value(item)
         staff = may_change_fixed_data(current_actor())
-        form_class = self.edit_form if staff else self.variable_edit_form
+        form_class, editable = self._edit_form_class(staff)
         if request.method == "POST":
             form = form_class.refresh(request.form)
             self._fill_form_exclude_cols(exclude_cols, form)
@@ -206,7 +244,7 @@ class ScopedModelView(SearchListMixin, ModelView):
             self.update_redirect()
         if VERSION_FIELD in form:  # the version this form now shows: a stale save is refused
             form[VERSION_FIELD].data = item.version
-        hidden = [] if staff else [c for c in self.edit_columns if c not in self.variable_edit_columns]
+        hidden = [c for c in self.edit_columns if c not in editable]
         widgets = {"edit": self.edit_widget(form=form, exclude_cols=exclude_cols, fieldsets=self.edit_fieldsets,
                                             include_cols=[c for c in self.edit_columns if c not in hidden])}
         widgets["fixed"] = [(self.label_columns.get(c, c), self._display(item, c)) for c in hidden]

@@ -60,6 +60,7 @@ class Company(Versioned, Model):
     __fixed_fields__ = ("number", "name", "address", "postcode", "place", "region", "region_id",
                         "sub_branch", "sub_branch_id", "registered_from", "registered_until", "active")
     __search_keys__ = {"name_key": "name", "place_key": "place", "postcode_key": "postcode"}
+    __phone_fields__ = ("phone", "fax")
     # Lists open with "Actief" ticked, so the search and sort keys also have partial indexes over the
     # active rows alone; the plain ones serve searches with history included.
     __table_args__ = (
@@ -112,6 +113,7 @@ class ContactPerson(Versioned, Model):
     __tablename__ = "contact_person"
     __scope__ = Scope(via=("company_id", Company))
     __search_keys__ = {"surname_key": "surname"}
+    __phone_fields__ = ("phone",)
     __table_args__ = (
         Index("ix_contact_person_surname_key_id", "surname_key", "id"),
         # At most one main contact per company, also when two users switch it at the same moment.
@@ -143,6 +145,7 @@ class Employee(Versioned, Model):
     __fixed_fields__ = ("number", "initials", "first_name", "infix", "surname", "birth_date", "active",
                         "company", "company_id")
     __search_keys__ = {"surname_key": "surname", "place_key": "place"}
+    __phone_fields__ = ("phone",)
     __table_args__ = (
         Index("ix_employee_surname_key_id", "surname_key", "id"),
         Index("ix_employee_place_key_id", "place_key", "id"),

@@ -5,13 +5,61 @@ from app.registry.models import ContactPerson
 
 
 def make_main_contact(session, contact):
-    """"Maak hoofdcontactpersoon" (M6.3.7): this contact becomes the company's only main contact."""
+    """"Maak hoofdcontactpersoon" (M6.3.7): this contact becomes the company's only main contact.
+
+    The old main contact is demoted and flushed first: a partial unique index allows one main contact
+    per company at any moment, also inside a transaction. Two users switching at the same moment both
+    change the old main contact; its version makes the second one fail (ConcurrentEdit)."""
     others = session.execute(select(ContactPerson).where(
         ContactPerson.company_id == contact.company_id, ContactPerson.id != contact.id,
-        ContactPerson.is_main.is_(True))).scalars()
+        ContactPerson.is_main.is_(True))).scalars().all()
     for other in others:
         other.is_main = False
+    if others:
+        session.flush()
     contact.is_main = True
+
+
+def _contact_companies(session):
+    """Companies whose set of contacts changes in this flush (added, deleted or moved contacts)."""
+    from sqlalchemy import inspect
+
+    ids = set()
+    for contact in (*session.new, *session.deleted):
+        if isinstance(contact, ContactPerson) and contact.company_id:
+            ids.add(contact.company_id)
+    for contact in session.dirty:  # a contact moved to another company leaves its old one
+        if isinstance(contact, ContactPerson):
+            history = inspect(contact).attrs.company_id.history
+            ids.update(i for i in (*history.added, *history.deleted) if i)
+    return ids
+
+
+def first_contacts_become_main(session):
+    """A company's first contact is its main contact from the moment it is saved."""
+    from sqlalchemy import exists
+
+    claimed = set()
+    for contact in session.new:
+        if not isinstance(contact, ContactPerson) or not contact.company_id or contact.company_id in claimed:
+            continue
+        with session.no_autoflush:
+            has_main = session.execute(select(exists().where(
+                ContactPerson.company_id == contact.company_id, ContactPerson.is_main.is_(True)))).scalar()
+        if not has_main:
+            contact.is_main = True
+        claimed.add(contact.company_id)
+
+
+def keep_one_main_contact(session, company_ids):
+    """A company with contacts always has a main one (M6.3.7: "Als er slechts één contactpersoon is, dan
+    wordt deze automatisch tot hoofdcontactpersoon benoemd"): the first contact when the main one was
+    deleted or when the first contact is added. Changed through the ORM, so the audit trail has it."""
+    for company_id in sorted(company_ids):
+        contacts = session.execute(select(ContactPerson).where(ContactPerson.company_id == company_id)
+                                   .order_by(ContactPerson.id)).scalars().all()
+        if contacts and not any(c.is_main for c in contacts):
+            contacts[0].is_main = True
 
 
 def recount_active_employees(connection, company_ids=None):
@@ -53,6 +101,15 @@ def register_count_maintenance():
     @event.listens_for(Session, "before_flush")
     def _remember(session, flush_context, instances):
         session.info.setdefault("recount_companies", set()).update(_touched_companies(session))
+        session.info.setdefault("contact_companies", set()).update(_contact_companies(session))
+        first_contacts_become_main(session)
+
+    @event.listens_for(Session, "after_flush_postexec")
+    def _main_contact(session, flush_context):
+        # Changes made here are written by the next pass of the flush loop (commit flushes until clean).
+        ids = session.info.pop("contact_companies", set())
+        if ids:
+            keep_one_main_contact(session, ids)
 
     @event.listens_for(Session, "after_flush_postexec")
     def _recount(session, flush_context):

@@ -1,15 +1,22 @@
 """Pages and APIs of the register: Mijn bedrijven, Mijn werknemers, contacts, configuration."""
-from flask import redirect
+from flask import abort, flash, redirect, request, url_for
+from flask_appbuilder.baseviews import expose as expose_view
+from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_appbuilder.actions import action
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import InputRequired, Optional as OptionalValidator
 
-from app.core.datamodel import ScopedSQLAInterface
+from app.core.datamodel import DomainError, ScopedSQLAInterface
 from app.core.fields import NumberLookupField
 from app.core.search.fields import DateField, LowerTextField, NumberField, TextField
-from app.core.views import ScopedModelRestApi, ScopedModelView
+from app.core.views import ScopedModelRestApi, ScopedModelView, local_next_url
+from app.core.export import pdf_response
+from app.dossier.report import SECTIONS as REPORT_SECTIONS, build_report, period_text, read_report_args, report_pdf
+from app.dossier.tabs import COMPANY_TABS, EMPLOYEE_TABS
+from app.dossier.views import DossierMixin
 from app.registry.models import Code, Company, ContactPerson, Employee, Employment, Region, SubBranch
 from app.registry.rules import make_main_contact
+from app.security.scoping import current_actor, is_in_scope
 
 COMPANY_LABELS = {
     "number": _l("Nummer"), "name": _l("Naam"), "address": _l("Vestigingsadres"),
@@ -68,9 +75,23 @@ class ContactPersonView(ScopedModelView):
 
     @action("make_main", _l("Maak hoofdcontactpersoon"), None, "fa-star", multiple=False)
     def make_main(self, item):
-        make_main_contact(self.datamodel.session, item)
-        self.datamodel.edit(item)
-        return redirect(self.get_redirect())
+        try:
+            self.datamodel.edit_with(item, lambda: make_main_contact(self.datamodel.session, item))
+        except DomainError as error:
+            flash(error.message, "danger")
+        else:
+            flash(_l("%(name)s is nu de hoofdcontactpersoon.", name=str(item)), "success")
+        return redirect(local_next_url() or self.get_redirect())
+
+    def prefill_add_form(self, form):
+        company_id = request.args.get("company", type=int)
+        if company_id and is_in_scope(self.datamodel.session, current_actor(), Company, company_id):
+            form.company.data = self.datamodel.session.get(Company, company_id)
+
+    def post_add_redirect(self):
+        return redirect(local_next_url() or self.get_redirect())
+
+    post_edit_redirect = post_delete_redirect = post_add_redirect
 
 
 class EmploymentView(ScopedModelView):
@@ -96,7 +117,7 @@ class EmploymentView(ScopedModelView):
     validators_columns = {"start_date": [InputRequired()], "end_date": [OptionalValidator()]}
 
 
-class EmployeeView(ScopedModelView):
+class EmployeeView(DossierMixin, ScopedModelView):
     datamodel = ScopedSQLAInterface(Employee)
     breadcrumb_parent = ("company", "CompanyView")
     list_title = _l("Mijn werknemers")
@@ -124,8 +145,13 @@ class EmployeeView(ScopedModelView):
     search_columns = ["number", "surname", "place", "active"]
     order_columns = ["number", "surname", "place"]
     base_order = ("number", "asc")
-    related_views = [EmploymentView]
     audit_views = True  # a personal dossier: who opened it is logged
+    dossier_tabs = EMPLOYEE_TABS
+    inline_columns = ("phone", "email", "address", "postcode", "place")
+
+    def dossier_context(self, item, tab):
+        return {"plan_url": url_for("TrainingPlanEntryView.list", c=f"f0=employee&o0=eq&v0={item.number}")
+                if self.may("can_list", "TrainingPlanEntryView") else None}
     add_form_extra_fields = edit_form_extra_fields = {
         "company": NumberLookupField(_l("Werkgever (bedrijfsnummer)"), [OptionalValidator()],
                                      model=Company),
@@ -133,7 +159,7 @@ class EmployeeView(ScopedModelView):
     validators_columns = {"number": [InputRequired()], "surname": [InputRequired()]}
 
 
-class CompanyView(ScopedModelView):
+class CompanyView(DossierMixin, ScopedModelView):
     datamodel = ScopedSQLAInterface(Company)
     list_title = _l("Mijn bedrijven")
     show_title = _l("Bedrijf")
@@ -164,7 +190,45 @@ class CompanyView(ScopedModelView):
     search_columns = ["number", "name", "place", "postcode", "active", "last_visit_date"]
     order_columns = ["number", "name", "place", "postcode", "last_visit_date"]
     base_order = ("number", "asc")
-    related_views = [ContactPersonView, EmployeeView]
+    dossier_tabs = COMPANY_TABS
+    show_template = "dossier/company.html"
+    record_routes = {"report": "can_show"}  # one record's pages besides show/edit (the matrix checks them)
+    inline_columns = tuple(VARIABLE_COMPANY[:-1])  # the description has its own tab
+
+    @expose_view("/report/<pk>")
+    @has_access
+    @permission_name("show")
+    def report(self, pk):
+        """Rapportages (M6.4.2): tick sections and a period; a printable page or a PDF."""
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            abort(404)
+        keys, start, end, errors = read_report_args(request.args)
+        wanted = bool(request.args.get("toon") or request.args.get("pdf")) and not errors
+        sections = build_report(self.datamodel.session, item, keys, start, end) if wanted else None
+        if sections is not None and request.args.get("pdf"):
+            return pdf_response(report_pdf(item, sections, start, end), f"rapportage-{item.number}.pdf")
+        return self.render_template("dossier/report.html", title=_l("Rapportage"), item=item, view=self,
+                                    sections=sections, all_sections=REPORT_SECTIONS, chosen=keys or
+                                    [t.key for t in REPORT_SECTIONS], start=start, end=end, errors=errors,
+                                    period=period_text(start, end))
+
+    def dossier_context(self, item, tab):
+        context = {
+            "dossier_class": "" if item.active else "fonds-inactive",
+            "report_error_url": url_for("ErrorReportView.add", company=item.id)
+            if self.may("can_add", "ErrorReportView") else None,
+            "report_url": url_for(f"{self.endpoint}.report", pk=item.id),
+        }
+        if tab.key == "contactpersonen":
+            context.update(may_add_contact=self.may("can_add", "ContactPersonView"),
+                           may_edit_contact=self.may("can_edit", "ContactPersonView"),
+                           may_make_main=self.may("make_main", "ContactPersonView"))
+        elif tab.key == "bedrijfsomschrijving":
+            context["description_form"] = self.inline_form(item, ("description",))
+        elif tab.key == "aangevraagd":
+            context["may_cancel"] = self.may("cancel", "ApplicationView")
+        return context
     validators_columns = {
         "number": [InputRequired()], "name": [InputRequired()], "address": [InputRequired()],
         "postcode": [InputRequired()], "place": [InputRequired()], "region": [InputRequired()],

@@ -24,6 +24,18 @@ USER_INFO_EDIT_VIEW = "UserInfoEditView"
 CONTACT_FORM_VIEW = "ContactFormView"
 SAVED_OVERVIEW_VIEW = "SavedOverviewView"
 PERMISSION_INSPECTOR_VIEW = "PermissionInspectorView"
+ERROR_REPORT_VIEW = "ErrorReportView"
+PAYMENT_NOTE_VIEW = "PaymentNoteView"
+PAYMENT_NOTE_LINE_VIEW = "PaymentNoteLineView"
+OTHER_CONTRIBUTION_VIEW = "OtherContributionView"
+PROJECT_VIEW = "ProjectView"
+PROJECT_PARTICIPANT_VIEW = "ProjectParticipantView"
+COMPANY_CODE_VIEW = "CompanyCodeView"
+EXTRA_TRAINING_DAY_VIEW = "ExtraTrainingDayView"
+POST_ITEM_VIEW = "PostItemView"
+APPLICATION_VIEW = "ApplicationView"
+VOCATIONAL_TRAINING_VIEW = "VocationalTrainingView"
+TRAINING_PLAN_VIEW = "TrainingPlanEntryView"
 
 # --- APIs (ModelRestApi class names) ------------------------------------------------------------
 COMPANY_API = "CompanyApi"
@@ -49,6 +61,19 @@ MENU_SETTINGS = "Settings"
 MENU_CONTACT = "Contact"
 MENU_SAVED_OVERVIEWS = "SavedOverviews"
 MENU_PERMISSION_INSPECTOR = "PermissionInspector"
+MENU_ERROR_REPORTS = "ErrorReports"
+MENU_APPLICATIONS = "Applications"
+MENU_TRAINING_PLAN = "TrainingPlan"
+MENU_BACKOFFICE = "Backoffice"
+MENU_PAYMENT_NOTES = "PaymentNotes"
+MENU_PAYMENT_NOTE_LINES = "PaymentNoteLines"
+MENU_VOCATIONAL_TRAINING = "VocationalTraining"
+MENU_CONTRIBUTIONS = "OtherContributions"
+MENU_PROJECTS = "Projects"
+MENU_PROJECT_PARTICIPANTS = "ProjectParticipants"
+MENU_COMPANY_CODES = "CompanyCodes"
+MENU_TRAINING_DAYS = "ExtraTrainingDays"
+MENU_POST = "Post"
 
 # --- Action sets --------------------------------------------------------------------------------
 READ = ("can_list", "can_show", "can_export_csv", "can_export_xlsx")
@@ -61,3 +86,4 @@ MENU = ("menu_access",)
 USER_ADMIN = ("can_list", "can_show", "can_edit", "can_add", "can_delete")
 MAKE_MAIN_CONTACT = ("make_main",)
 INSPECT = ("can_check",)
+CANCEL_APPLICATION = ("cancel",)

@@ -3,6 +3,7 @@
 `flask roles sync` makes the database match this table exactly (idempotent). Read it and you know who
 may do what; *which rows* each role reaches is decided by the scope kind, in scoping.py.
 """
+from app.security import permissions as P
 from app.security.permissions import (
     MENU_SAVED_OVERVIEWS, SAVED_OVERVIEW_VIEW, INSPECT, MENU_PERMISSION_INSPECTOR, PERMISSION_INSPECTOR_VIEW,
     MAKE_MAIN_CONTACT, USER_ADMIN, AUDIT_LOG_VIEW, MENU_AUDIT_LOG,
@@ -59,7 +60,36 @@ _EVERYONE = {
     MENU_CONTACT: MENU,
 }
 
+# The records behind the dossier tabs: staff keep them (the back office), menu entries included.
+_BACKOFFICE = {
+    P.ERROR_REPORT_VIEW: CRUD, P.MENU_ERROR_REPORTS: MENU,
+    P.APPLICATION_VIEW: CRUD + P.CANCEL_APPLICATION, P.MENU_APPLICATIONS: MENU,
+    P.TRAINING_PLAN_VIEW: CRUD,
+    P.MENU_BACKOFFICE: MENU,
+    P.PAYMENT_NOTE_VIEW: CRUD, P.MENU_PAYMENT_NOTES: MENU,
+    P.PAYMENT_NOTE_LINE_VIEW: CRUD, P.MENU_PAYMENT_NOTE_LINES: MENU,
+    P.VOCATIONAL_TRAINING_VIEW: CRUD, P.MENU_VOCATIONAL_TRAINING: MENU,
+    P.OTHER_CONTRIBUTION_VIEW: CRUD, P.MENU_CONTRIBUTIONS: MENU,
+    P.PROJECT_VIEW: CRUD, P.MENU_PROJECTS: MENU,
+    P.PROJECT_PARTICIPANT_VIEW: CRUD, P.MENU_PROJECT_PARTICIPANTS: MENU,
+    P.COMPANY_CODE_VIEW: CRUD, P.MENU_COMPANY_CODES: MENU,
+    P.EXTRA_TRAINING_DAY_VIEW: CRUD, P.MENU_TRAINING_DAYS: MENU,
+    P.POST_ITEM_VIEW: CRUD, P.MENU_POST: MENU,
+}
+
+# Who sees a company's dossier reads the records behind its tabs (their rows are scoped), and may
+# report wrong fixed data ("Gegevens kloppen niet").
+_DOSSIER_READ = {
+    P.ERROR_REPORT_VIEW: READ + ("can_add",), P.MENU_ERROR_REPORTS: MENU,
+    P.APPLICATION_VIEW: READ, P.MENU_APPLICATIONS: MENU,
+    P.PAYMENT_NOTE_VIEW: READ, P.PAYMENT_NOTE_LINE_VIEW: READ,
+    P.VOCATIONAL_TRAINING_VIEW: READ, P.TRAINING_PLAN_VIEW: READ,
+    P.OTHER_CONTRIBUTION_VIEW: READ, P.PROJECT_VIEW: READ, P.PROJECT_PARTICIPANT_VIEW: READ,
+    P.COMPANY_CODE_VIEW: READ, P.EXTRA_TRAINING_DAY_VIEW: READ, P.POST_ITEM_VIEW: READ,
+}
+
 _FIELDWORK = {  # advisor and regional manager: companies and employees of their regions
+    **_DOSSIER_READ,
     COMPANY_VIEW: EDIT, COMPANY_API: API_EDIT, MENU_COMPANIES: MENU,
     EMPLOYEE_VIEW: EDIT, EMPLOYEE_API: API_EDIT, MENU_EMPLOYEES: MENU,
     EMPLOYMENT_VIEW: READ,
@@ -71,6 +101,7 @@ ROLE_PERMISSIONS = {
     # admin receives every permission that exists (roles sync), so it is not listed here.
     STAFF: {
         **_EVERYONE,
+        **_BACKOFFICE,
         COMPANY_VIEW: CRUD, COMPANY_API: API_CRUD, MENU_COMPANIES: MENU,
         EMPLOYEE_VIEW: CRUD, EMPLOYEE_API: API_CRUD, MENU_EMPLOYEES: MENU,
         EMPLOYMENT_VIEW: CRUD,
@@ -93,6 +124,8 @@ ROLE_PERMISSIONS = {
     ADVISOR: {**_EVERYONE, **_FIELDWORK},
     EMPLOYER: {
         **_EVERYONE,
+        **_DOSSIER_READ,
+        P.APPLICATION_VIEW: READ + P.CANCEL_APPLICATION,  # cancels its own, while not yet processed
         COMPANY_VIEW: EDIT, COMPANY_API: API_EDIT, MENU_COMPANIES: MENU,
         EMPLOYEE_VIEW: READ, EMPLOYEE_API: API_READ, MENU_EMPLOYEES: MENU,
         EMPLOYMENT_VIEW: READ,
@@ -100,6 +133,9 @@ ROLE_PERMISSIONS = {
     },
     EMPLOYEE: {
         **_EVERYONE,
+        # Persoonlijk OpleidingsPlan (M14): own entries; funded ones are read-only (refused in the view).
+        P.TRAINING_PLAN_VIEW: CRUD, P.MENU_TRAINING_PLAN: MENU,
+        P.VOCATIONAL_TRAINING_VIEW: READ,
         EMPLOYEE_VIEW: EDIT, EMPLOYEE_API: API_EDIT, MENU_EMPLOYEES: MENU,
         EMPLOYMENT_VIEW: READ,
     },

@@ -7,7 +7,7 @@
   document.addEventListener("click", function (event) {
     var link = event.target.closest("a[href]");
     if (link && !link.getAttribute("href").startsWith("#") && !link.hasAttribute("data-toggle") &&
-        link.target !== "_blank" && !event.ctrlKey && !event.metaKey) { show(); }
+        link.target !== "_blank" && !link.hasAttribute("download") && !event.ctrlKey && !event.metaKey) { show(); }
   });
   window.addEventListener("pageshow", function () { busy.classList.remove("is-busy"); });
 })();
@@ -25,4 +25,11 @@
   }
   field.addEventListener("change", sync);
   sync();
+})();
+
+// Rapportages (M6.4.2): "Afdrukken" prints the report (the page hides its form when printed).
+(function () {
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) { window.print(); }
+  });
 })();

@@ -72,6 +72,7 @@ def test_every_endpoint_has_a_declared_expectation(app):
     for view in scoped_views(app):
         operations = VIEW_OPERATIONS if isinstance(view, ScopedModelView) else API_OPERATIONS
         covered |= {f"{view.endpoint}.{op}" for op in operations}
+        covered |= {f"{view.endpoint}.{route}" for route in getattr(view, "record_routes", {})}
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()
                  if rule.endpoint.split(".")[0] not in PROBES}
     undeclared = sorted(endpoints - covered)
@@ -121,7 +122,8 @@ def page_cases(view, role, rows):
             return (404,)
         if role is None:
             return (302,)
-        if not granted(role, VIEW_PERMISSION[operation], resource):
+        permission = VIEW_PERMISSION.get(operation) or view.record_routes[operation]
+        if not granted(role, permission, resource):
             return (403,)
         return (success,) if in_scope else (404,)
 
@@ -134,6 +136,11 @@ def page_cases(view, role, rows):
     if rows.own is not None:
         cases += [Case("get", f"{base}/show/{rows.own}", status("show", True, shown)),
                   Case("get", f"{base}/edit/{rows.own}", status("edit", True))]
+    for route in getattr(view, "record_routes", {}):  # pages of one record besides show/edit (a report)
+        if rows.own is not None:
+            cases.append(Case("get", f"{base}/{route}/{rows.own}", status(route, True)))
+        if rows.foreign is not None:
+            cases.append(Case("get", f"{base}/{route}/{rows.foreign}", status(route, False)))
     if rows.foreign is not None:
         cases += [Case("get", f"{base}/show/{rows.foreign}", status("show", False)),
                   Case("get", f"{base}/edit/{rows.foreign}", status("edit", False)),
@@ -180,6 +187,9 @@ def plan(app, role, endpoint):
 MATRIX_VIEWS = ["CampaignBannerView", "CodeView", "CompanyView", "ContactMessageView", "ContactPersonView",
                 "EmployeeView", "EmploymentView", "InstituteView", "OutplacementOrganisationView",
                 "PartnerLogoView", "RegionView", "SavedOverviewView", "SubBranchView", "AuditLogView",
+                "ErrorReportView", "PaymentNoteView", "PaymentNoteLineView", "OtherContributionView", "ProjectView",
+                "ProjectParticipantView", "CompanyCodeView", "ExtraTrainingDayView", "PostItemView",
+                "ApplicationView", "VocationalTrainingView", "TrainingPlanEntryView",
                 "CompanyApi", "ContactPersonApi", "EmployeeApi"]
 
 
