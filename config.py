@@ -68,9 +68,16 @@ MAIL_TIMEOUT_SECONDS = _env_int("MAIL_TIMEOUT_SECONDS", 10)
 # SAFE_REDIRECT_HOSTS.
 PUBLIC_URL = _env("PUBLIC_URL", "").rstrip("/")
 
-# --- Uploads -----------------------------------------------------------------------------------
+# --- Uploads (app/core/uploads.py) -------------------------------------------------------------
+# Where uploaded files are kept: outside any static folder (the app refuses to store in one); they
+# are served only by the scoped download /bestanden/<token>. Part of every backup.
 UPLOAD_FOLDER = _env("UPLOAD_FOLDER", f"{INSTANCE_DIR}/uploads")
-MAX_CONTENT_LENGTH = _env_int("MAX_UPLOAD_MB", 10) * 1024 * 1024
+UPLOAD_MAX_BYTES = _env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)  # the largest file accepted
+# An Office file (a zip archive) whose parts together unpack to more is refused as a zip bomb.
+UPLOAD_MAX_UNPACKED_BYTES = _env_int("UPLOAD_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)
+# The largest request body (Werkzeug answers 413, a Dutch error page): by default the largest file
+# plus 1 MB for the form around it, so an oversized file gets the upload service's own message.
+MAX_CONTENT_LENGTH = _env_int("MAX_UPLOAD_MB", 0) * 1024 * 1024 or UPLOAD_MAX_BYTES + 1024 * 1024
 
 # --- Security ----------------------------------------------------------------------------------
 AUTH_TYPE = 1  # flask_appbuilder.const.AUTH_DB: e-mail address + password

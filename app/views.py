@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.core.audit_view import AuditLogView
 from app.core.search.overviews import SavedOverviewView
+from app.core.upload_views import StoredFileView
 from app.dossier.views import (
     CompanyCodeView, ErrorReportView, ExtraTrainingDayView, OtherContributionView, PaymentNoteLineView,
     PaymentNoteView, PostItemView, ProjectParticipantView, ProjectView,
@@ -41,6 +42,7 @@ def register_views(appbuilder):
     appbuilder.add_view(SavedOverviewView, P.MENU_SAVED_OVERVIEWS, label=_l("Mijn overzichten"), icon="fa-bookmark")
     appbuilder.add_view_no_menu(EmploymentView)
     appbuilder.add_view_no_menu(PartnerLogoImageView)
+    appbuilder.add_view_no_menu(StoredFileView)
 
     # The records behind the dossier tabs, kept by staff (M6.3)
     appbuilder.add_view(PaymentNoteView, P.MENU_PAYMENT_NOTES, label=_l("Uitkeringsnota's"), icon="fa-eur", **BACKOFFICE)

@@ -161,3 +161,96 @@ def test_checksums_see_one_changed_value(app):
     assert changed["company"]["sha256"] != before["company"]["sha256"]
     assert {k: v for k, v in changed.items() if k != "company"} == \
         {k: v for k, v in before.items() if k != "company"}
+
+
+# --- stored files (app.core.uploads) --------------------------------------------------------------
+
+STORED_BYTES = b"%PDF-1.4\n" + "opgeslagen via de uploadservice é".encode() + b"\n%%EOF\n"
+
+
+@pytest.fixture()
+def stored_file(app, world):
+    """A file stored through the upload service for a contact of the employer's company."""
+    from io import BytesIO
+
+    from werkzeug.datastructures import FileStorage
+
+    from app.core.uploads import StoredFile, file_path, store
+    from app.registry.models import ContactPerson
+
+    with app.app_context():
+        owner = db.session.get(ContactPerson, world.zhn_contact)
+        stored = store(FileStorage(BytesIO(STORED_BYTES), filename="sep-rapport.pdf"), owner)
+        db.session.commit()
+        info = {"id": stored.id, "token": stored.token, "path": file_path(stored),
+                "relative": file_path(stored).relative_to(app.config["UPLOAD_FOLDER"]).as_posix()}
+    yield info
+    with app.app_context():
+        row = db.session.get(StoredFile, info["id"])
+        if row is not None:
+            db.session.delete(row)
+            db.session.commit()
+
+
+def test_round_trip_restores_stored_files_that_download_again(app, stored_file, tmp_path, empty_app):
+    folder = create_backup(app, tmp_path / "backups")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert stored_file["relative"] in manifest["files"] and manifest["missing_files"] == []
+    restore_backup(empty_app, folder)
+    with open(os.path.join(empty_app.config["UPLOAD_FOLDER"], stored_file["relative"]), "rb") as handle:
+        assert handle.read() == STORED_BYTES
+    employer = Client.logged_in(empty_app, "employer@demo.fondsportaal.nl", DEMO_PASSWORD)
+    response = employer.get(f"/bestanden/{stored_file['token']}")
+    assert response.status_code == 200 and response.data == STORED_BYTES
+    assert response.headers["Content-Type"] == "application/pdf"
+
+
+def test_files_being_written_are_not_backed_up(app, tmp_path):
+    incoming = os.path.join(app.config["UPLOAD_FOLDER"], ".incoming")
+    os.makedirs(incoming, exist_ok=True)
+    partial = os.path.join(incoming, "half.part")
+    with open(partial, "wb") as handle:
+        handle.write(b"half geschreven")
+    try:
+        folder = create_backup(app, tmp_path / "backups")
+    finally:
+        os.remove(partial)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert not [name for name in manifest["files"] if name.startswith(".incoming")]
+
+
+def test_a_stored_file_lost_before_the_backup_is_named_in_the_manifest(app, stored_file, tmp_path, empty_app):
+    kept = stored_file["path"].read_bytes()
+    os.remove(stored_file["path"])
+    try:
+        folder = create_backup(app, tmp_path / "backups")
+    finally:
+        stored_file["path"].write_bytes(kept)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["missing_files"] == [stored_file["relative"]]
+    restore_backup(empty_app, folder)  # restores what there was; the loss was known and reported
+
+
+def test_a_restore_whose_files_do_not_match_the_stored_file_rows_is_undone(app, stored_file, tmp_path, empty_app):
+    """A backup folder whose archive and manifest agree, but lack a file a stored_file row needs."""
+    import tarfile
+
+    from app.core.backup import file_sha256
+
+    folder = create_backup(app, tmp_path / "backups")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    archive = folder / "uploads.tar"
+    with tarfile.open(archive) as tar:
+        members = [(m, tar.extractfile(m).read()) for m in tar.getmembers() if m.name != stored_file["relative"]]
+    with tarfile.open(archive, "w") as tar:
+        import io
+
+        for member, data in members:
+            tar.addfile(member, io.BytesIO(data))
+    del manifest["files"][stored_file["relative"]]
+    manifest["uploads"]["sha256"] = file_sha256(archive)
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(BackupError, match="1 opgeslagen bestanden .* ontbreken"):
+        restore_backup(empty_app, folder)
+    assert database_is_empty(engine_of(empty_app))
+    assert upload_tree(empty_app) == []

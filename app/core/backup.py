@@ -3,13 +3,16 @@
 `flask --app run backup create --to DIR` writes a folder DIR/fondsportaal-<UTC time>/ with:
 
     database.sqlite3 or database.dump   SQLite's online backup API, or `pg_dump -Fc`
-    uploads.tar                         every file under UPLOAD_FOLDER
+    uploads.tar                         every file under UPLOAD_FOLDER (the stored files of
+                                        app.core.uploads), except files still being written
     manifest.json                       engine, alembic revision, rows and SHA-256 per table,
-                                        SHA-256 per uploaded file and of the two files above
+                                        SHA-256 per uploaded file and of the two files above, and
+                                        the stored files whose row finds no file (missing_files)
 
 `flask --app run backup restore --from FOLDER` restores only into an empty database and an empty
-upload folder, then checks every table and file against the manifest. A failed restore empties the
-target again, so it can never be mistaken for a good copy.
+upload folder, then checks every table and file against the manifest, and that every stored_file
+row of the restored database finds its file with the SHA-256 the row records. A failed restore
+empties the target again, so it can never be mistaken for a good copy.
 """
 import datetime
 import decimal
@@ -32,6 +35,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
+from app.core.uploads import INCOMING, relative_path
 from app.extensions import db
 
 log = logging.getLogger(__name__)
@@ -72,8 +76,12 @@ def create_backup(app, target_dir):
 
 def _write_backup(engine, engine_name, uploads, folder):
     database_file = folder / DATABASE_FILES[engine_name]
-    revision, tables = _DUMPERS[engine_name](engine, database_file)
+    revision, tables, stored = _DUMPERS[engine_name](engine, database_file)
     files = _archive_uploads(uploads, folder / UPLOADS_TAR)
+    missing = sorted(path for path, sha256 in stored.items() if files.get(path) != sha256)
+    if missing:
+        log.warning("%d stored files have no file with their SHA-256 in UPLOAD_FOLDER: %s", len(missing),
+                    ", ".join(missing))
     manifest = {
         "format": FORMAT_VERSION,
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -83,6 +91,7 @@ def _write_backup(engine, engine_name, uploads, folder):
         "uploads": {"file": UPLOADS_TAR, "sha256": file_sha256(folder / UPLOADS_TAR)},
         "tables": tables,
         "files": files,
+        "missing_files": missing,
     }
     _write_private(folder / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True).encode())
 
@@ -126,6 +135,22 @@ def alembic_revision(bind):
             return None
         versions = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars()
         return ",".join(sorted(versions)) or None
+
+
+def stored_file_checksums(bind):
+    """{path below UPLOAD_FOLDER: SHA-256} of every stored_file row (app.core.uploads)."""
+    with _connection(bind) as conn:
+        if not sa.inspect(conn).has_table("stored_file"):
+            return {}
+        table = sa.table("stored_file", sa.column("token"), sa.column("sha256"))
+        return {_stored_path(token): sha256 for token, sha256 in conn.execute(sa.select(table.c.token, table.c.sha256))}
+
+
+def _stored_path(token):
+    try:
+        return relative_path(token).as_posix()
+    except ValueError:  # not a token the upload service made: it can never find its file
+        return f"?{token}"
 
 
 def database_is_empty(engine):
@@ -197,7 +222,7 @@ def _dump_sqlite(engine, path):
     reader = sa.create_engine("sqlite://", creator=lambda: sqlite3.connect(_read_only_uri(path), uri=True))
     try:
         with reader.connect() as conn:
-            return alembic_revision(conn), table_checksums(conn)
+            return alembic_revision(conn), table_checksums(conn), stored_file_checksums(conn)
     finally:
         reader.dispose()
 
@@ -210,7 +235,7 @@ def _dump_postgresql(engine, path):
             snapshot = conn.execute(sa.text("SELECT pg_export_snapshot()")).scalar_one()
             _run_pg_tool(engine, "pg_dump", "--format=custom", f"--snapshot={snapshot}", f"--file={path}")
             os.chmod(path, 0o600)
-            return alembic_revision(conn), table_checksums(conn)
+            return alembic_revision(conn), table_checksums(conn), stored_file_checksums(conn)
 
 
 def _restore_sqlite(path, engine):
@@ -361,9 +386,11 @@ def _unpack_uploads(tar_path, folder):
 
 
 def _files_under(folder):
+    """Every file under the upload folder, except those still being written (INCOMING)."""
     if not folder.is_dir():
         return []
-    return sorted(path for path in folder.rglob("*") if path.is_file() and not path.is_symlink())
+    return sorted(path for path in folder.rglob("*") if path.is_file() and not path.is_symlink()
+                  and path.relative_to(folder).parts[0] != INCOMING)
 
 
 def _file_checksums(folder):
@@ -371,7 +398,11 @@ def _file_checksums(folder):
 
 
 def _folder_is_empty(folder):
-    return not folder.exists() or not any(folder.iterdir())
+    """No file or folder, but perhaps an empty INCOMING (a portal that never stored a file)."""
+    if not folder.exists():
+        return True
+    return not any(child for child in folder.iterdir()
+                   if not (child.name == INCOMING and child.is_dir() and not any(child.iterdir())))
 
 
 def _empty_folder(folder):
@@ -455,6 +486,12 @@ def _verify(manifest, engine, uploads):
     if _file_checksums(uploads) != manifest["files"]:
         raise BackupError(_("De teruggezette bestanden wijken af van de back-up; de terugzetting is "
                             "ongedaan gemaakt."))
+    known_missing = set(manifest.get("missing_files", []))
+    unresolved = sorted(path for path, sha256 in stored_file_checksums(engine).items()
+                        if path not in known_missing and manifest["files"].get(path) != sha256)
+    if unresolved:
+        raise BackupError(_("%(n)d opgeslagen bestanden van de teruggezette database ontbreken in de back-up of "
+                            "wijken af; de terugzetting is ongedaan gemaakt.", n=len(unresolved)))
 
 
 def _discard(engine, uploads):
@@ -482,6 +519,9 @@ def backup_create(target):
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     manifest = json.loads((folder / MANIFEST).read_text())
+    if manifest["missing_files"]:
+        click.echo(_("Let op: %(n)d opgeslagen bestanden hebben geen bestand in de uploadmap (zie missing_files "
+                     "in manifest.json).", n=len(manifest["missing_files"])), err=True)
     click.echo(_("Back-up gemaakt in %(folder)s: %(tables)d tabellen, %(rows)d rijen, %(files)d "
                  "bestanden, %(seconds).1f s.", folder=folder, **_summary(manifest),
                  seconds=time.monotonic() - started))

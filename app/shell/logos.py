@@ -1,30 +1,17 @@
-"""Partner logo images: checked by content (not by name), size-limited, stored in the database and
-served with nosniff, so an uploaded file can never become a page."""
-from flask import Response, abort, current_app
+"""Partner logo images, through the one upload service (app.core.uploads): checked by content (not
+by name), at most 512 kB, stored as a StoredFile of the PartnerLogo, and served to every visitor —
+the footer shows them on the login page too — with their sniffed type and nosniff, so an uploaded
+file can never become a page."""
+from flask import abort
 from flask_appbuilder import BaseView, expose
 from flask_babel import lazy_gettext as _l
 from wtforms import FileField
 
+from app.core.uploads import IMAGE_TYPES, UploadRefused, check, send_stored, store
 from app.extensions import db
 from app.shell.models import PartnerLogo
 
 MAX_LOGO_BYTES = 512 * 1024
-SIGNATURES = {
-    b"\x89PNG\r\n\x1a\n": "image/png",
-    b"\xff\xd8\xff": "image/jpeg",
-    b"GIF87a": "image/gif",
-    b"GIF89a": "image/gif",
-}
-
-
-def image_type(data):
-    """The image type by its first bytes, or None (SVG is refused: it can carry script)."""
-    for signature, mimetype in SIGNATURES.items():
-        if data.startswith(signature):
-            return mimetype
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
 
 
 class LogoFileField(FileField):
@@ -35,21 +22,32 @@ class LogoFileField(FileField):
         upload = valuelist[0] if valuelist else None
         if upload is None or not getattr(upload, "filename", ""):
             return
-        content = upload.read(MAX_LOGO_BYTES + 1)
-        if len(content) > MAX_LOGO_BYTES:
-            raise ValueError(str(_l("Het logo is groter dan 512 kB.")))
-        if image_type(content) is None:
-            raise ValueError(str(_l("Alleen afbeeldingen (PNG, JPEG, GIF of WebP) zijn toegestaan.")))
-        self.data = content
+        try:
+            self.data = check(upload, allowed=IMAGE_TYPES, max_bytes=MAX_LOGO_BYTES)
+        except UploadRefused as refusal:
+            message = refusal.message
+            if refusal.reason == "type":
+                message = f"{message} {_l('Alleen afbeeldingen (PNG, JPEG, GIF of WebP) zijn toegestaan.')}"
+            raise ValueError(message) from None
 
     def populate_obj(self, obj, name):
-        if self.data:  # an empty upload keeps the current logo
-            obj.image = self.data
-            obj.image_type = image_type(self.data)
+        if self.data is not None:  # an empty upload keeps the current logo
+            replace_logo(obj, self.data)
+
+
+def replace_logo(logo, upload):
+    """Store ``upload`` as the logo's image; the previous image is deleted with the save."""
+    with db.session.no_autoflush:
+        previous = list(logo.stored_files)
+        stored = store(upload, logo, allowed=IMAGE_TYPES, max_bytes=MAX_LOGO_BYTES)
+        for old in previous:
+            logo.stored_files.remove(old)  # delete-orphan: its file goes when the save commits
+    logo.image_type = stored.content_type
+    return stored
 
 
 class PartnerLogoImageView(BaseView):
-    """Serves logo images to every visitor: the footer shows them on the login page too."""
+    """Serves logo images to every visitor, signed in or not: only of active logos."""
 
     route_base = "/partnerlogo"
     default_view = "image"
@@ -57,9 +55,6 @@ class PartnerLogoImageView(BaseView):
     @expose("/<int:pk>/image")
     def image(self, pk):
         logo = db.session.get(PartnerLogo, pk)
-        if logo is None or not logo.active or not logo.image:
+        if logo is None or not logo.active or logo.logo_file is None:
             abort(404)
-        response = Response(logo.image, mimetype=logo.image_type)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Cache-Control"] = "public, max-age=3600"
-        return response
+        return send_stored(logo.logo_file, public=True)

@@ -4,9 +4,10 @@ import datetime as dt
 from typing import Optional
 
 from flask_appbuilder import Model
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.uploads import HasFiles
 from app.core.versioning import Versioned
 from app.security.manager import FondsUser
 from app.security.scoping import Scope
@@ -26,17 +27,23 @@ class CampaignBanner(Versioned, Model):
         return self.title
 
 
-class PartnerLogo(Versioned, Model):
+class PartnerLogo(HasFiles, Versioned, Model):
+    """A partner in the footer; its image is a StoredFile (app.core.uploads, app.shell.logos)."""
+
     __tablename__ = "partner_logo"
     __scope__ = Scope.public()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     website: Mapped[Optional[str]] = mapped_column(String(300))
-    image: Mapped[Optional[bytes]] = mapped_column(LargeBinary)
+    # The type of the current image; empty: no image, the footer shows the name.
     image_type: Mapped[Optional[str]] = mapped_column(String(40))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    @property
+    def logo_file(self):
+        return self.stored_files[-1] if self.stored_files else None
 
     def __str__(self):
         return self.name

@@ -36,6 +36,7 @@ OTHER_ENDPOINTS = {
     "FondsAuthDBView.forgot_password": "public", "FondsAuthDBView.set_password": "public",
     "SecurityApi.login": "public", "SecurityApi.refresh": "public",
     "PartnerLogoImageView.image": "public",
+    "StoredFileView.download": "login",  # and 404 when the owning row is outside the scope
     "HomeView.index": "login", "UtilView.back": "login",
     "MenuApi.get_menu_data": "token",  # FAB's menu API: a bearer token, never the session cookie
     "ContactFormView.this_form_get": "login", "ContactFormView.this_form_post": "login",
