@@ -34,6 +34,10 @@ browser-test: setup
 bench-quick: setup
 	$(BIN)/python -m bench.run --quick
 
+.PHONY: bench-users
+bench-users: setup
+	$(BIN)/python -m bench.users $(BENCH_USERS_ARGS)
+
 translations: $(BIN)/activate
 	$(BIN)/python scripts/i18n.py update
 

@@ -140,6 +140,11 @@ def _tail(path, lines=8):
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["users"]:  # `bench.run users [...]`: the load test with virtual users (bench/users.py)
+        from bench import users
+
+        return users.main(argv[1:])
     ap = argparse.ArgumentParser(prog="python -m bench.run", description="Fondsportaal search benchmark "
                                  "(issue 4): ours vs stock Flask-AppBuilder vs the floor.")
     ap.add_argument("--quick", action="store_true", help="tiny data on SQLite, 5 requests, no gunicorn (CI)")
