@@ -12,8 +12,9 @@
 Placeholders filled per database by ``render``: ``{TRUE}`` (``1`` on SQLite, ``true`` on PostgreSQL — a
 literal, so that the partial "active" indexes apply), ``{AEC}`` (the company's active-employee count: the
 stored column, or a subquery if the schema does not have it yet), ``{emp_last_page}`` / ``{emp_last_offset}``
-/ ``{stock_emp_last_page}`` (computed from the data), and ``{show_id}`` / ``:show_id`` for the company
-detail page, which rotates over ~50 companies with 8–15 employees.
+/ ``{stock_emp_last_page}`` (computed from the data), ``{show_id}`` / ``:show_id`` for the company
+detail page, which rotates over ~50 companies with 8–15 employees, and ``{big_id}``: the company with
+500 employees that bench/data.py makes for the dossier case.
 
 ``python -m bench.cases`` prints the table with the SQL filled in for SQLite.
 """
@@ -120,6 +121,11 @@ CASES = [
          stock="/companyview/show/{show_id}",
          floor=COMP_SHOW_SQL, floor_count="SELECT count(*) FROM employee WHERE company_id = :show_id",
          rotates=True),
+    Case("comp_dossier_500", "company dossier, Werknemers tab, a company with 500 employees (issue 5)",
+         ours="/companyview/show/{big_id}?tab=werknemers",
+         stock="/companyview/show/{big_id}",
+         floor=COMP_SHOW_SQL.replace(":show_id", "{big_id}"),
+         floor_count="SELECT count(*) FROM employee WHERE company_id = {big_id}"),
     # --- extras: measured and printed, no targets --------------------------------------------------
     Case("comp_p1", "company list, page 1",
          ours=C, stock=C,
@@ -159,6 +165,7 @@ def render(template, facts):
         "emp_last_offset": (facts.get("emp_last_page", 1) - 1) * PAGE_SIZE,
         "stock_emp_last_page": facts.get("stock_emp_last_page", 0),
         "show_id": "{show_id}",
+        "big_id": facts.get("big_company_id") or 0,
     }
     out = template
     for _ in range(3):  # placeholders may contain placeholders ({AEC} contains {TRUE})

@@ -142,6 +142,32 @@ def upgrade_in_place(engine_name, scale):
     return dt.datetime.now().isoformat(timespec="seconds")
 
 
+BIG_COMPANY_EMPLOYEES = 500
+
+
+def ensure_big_company(url):
+    """The dossier case needs a company with 500 employees (issue 5); the generator's sizes are
+    log-normal and stay below that, so 500 employees are moved to the first company (counts per
+    company kept up to date; totals unchanged, so the dataset is still recognised). Idempotent."""
+    engine = create_engine(url)
+    true = "1" if engine.dialect.name == "sqlite" else "true"
+    try:
+        with engine.begin() as c:
+            if c.execute(text("SELECT company_id FROM employee GROUP BY company_id HAVING count(*) >= :n LIMIT 1"),
+                         {"n": BIG_COMPANY_EMPLOYEES}).scalar() is not None:
+                return
+            big = c.execute(text("SELECT min(id) FROM company")).scalar()
+            have = c.execute(text("SELECT count(*) FROM employee WHERE company_id = :b"), {"b": big}).scalar()
+            moved = c.execute(text("SELECT id, company_id FROM employee WHERE company_id <> :b ORDER BY id "
+                                   "LIMIT :n"), {"b": big, "n": BIG_COMPANY_EMPLOYEES - have}).all()
+            c.execute(text("UPDATE employee SET company_id = :b WHERE id = :i"), [{"b": big, "i": i} for i, _ in moved])
+            for company_id in {big, *(company for _, company in moved)}:
+                c.execute(text(f"UPDATE company SET active_employee_count = (SELECT count(*) FROM employee "
+                               f"WHERE company_id = :c AND active = {true}) WHERE id = :c"), {"c": company_id})
+    finally:
+        engine.dispose()
+
+
 def facts(engine_name, scale):
     """What the cases need to know about the data (read once, untimed)."""
     url = db_url(engine_name, scale)
@@ -160,6 +186,8 @@ def facts(engine_name, scale):
                 # ~50 companies with 8-15 employees, like the perf-baseline's detail page
                 "show_ids": q("SELECT c.id FROM company c WHERE (SELECT count(*) FROM employee e "
                               "WHERE e.company_id = c.id) BETWEEN 8 AND 15 ORDER BY c.id LIMIT 50").scalars().all(),
+                "big_company_id": q("SELECT company_id FROM employee GROUP BY company_id HAVING count(*) >= :n "
+                                    "ORDER BY company_id LIMIT 1", n=BIG_COMPANY_EMPLOYEES).scalar(),
             }
     finally:
         engine.dispose()
@@ -212,6 +240,7 @@ def ensure(engine_name, scale, reseed=False, log=print):
         timing = registry.get(key, {})
         made = f", made {timing['seeded_at']} in {timing['seed_s']:.1f} s" if timing.get("seed_s") else ""
         log(f"  {key}: reusing {url.rsplit('/', 1)[-1]} ({companies:,} / {employees:,}{made})")
+    ensure_big_company(url)
     out = facts(engine_name, scale)
     out.update(label=key, url=url, scale=scale, reused=reused, seed=timing)
     return out

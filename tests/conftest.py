@@ -87,6 +87,7 @@ def clients(app):
     def get(local_part):
         if local_part not in cache:
             cache[local_part] = Client.logged_in(app, f"{local_part}@demo.fondsportaal.nl", DEMO_PASSWORD)
+            cache[local_part].shared = True
         return cache[local_part]
 
     return get

@@ -51,7 +51,10 @@ def targets(app):
 
 PAGE_VIEWS = ["CampaignBannerView", "CodeView", "CompanyView", "ContactMessageView", "ContactPersonView",
               "EmployeeView", "EmploymentView", "InstituteView", "OutplacementOrganisationView",
-              "PartnerLogoView", "RegionView", "SavedOverviewView", "SubBranchView"]
+              "PartnerLogoView", "RegionView", "SavedOverviewView", "SubBranchView",
+              "ErrorReportView", "PaymentNoteView", "PaymentNoteLineView", "OtherContributionView", "ProjectView",
+              "ProjectParticipantView", "CompanyCodeView", "ExtraTrainingDayView", "PostItemView",
+              "ApplicationView", "VocationalTrainingView", "TrainingPlanEntryView"]
 API_VIEWS = ["CompanyApi", "ContactPersonApi", "EmployeeApi"]
 
 
