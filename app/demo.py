@@ -17,6 +17,7 @@ from app.outplacement.models import OutplacementOrganisation
 from app.core.search.models import SavedOverview
 from app.core.search.text import fold
 from app.registry.models import Code, Company, ContactPerson, Employee, Employment, Region, SubBranch
+from app.registry.phone import InvalidPhone, normalise_phone
 from app.registry.rules import recount_active_employees
 from app.security.manager import FondsUser, user_region
 from app.shell.models import CampaignBanner, ContactMessage, PartnerLogo
@@ -253,7 +254,7 @@ class DemoGenerator:
                 "registered_from": registered_from,
                 "registered_until": None if active else registered_from + dt.timedelta(days=rng.randint(100, 3000)),
                 "active": active,
-                "phone": f"(0{digits}) {rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+                "phone": demo_phone(f"0{digits}{rng.randint(100, 999)}{rng.randint(10, 99)}{rng.randint(10, 99)}"),
                 "email": f"info@bedrijf{100001 + i}.example",
                 "last_visit_date": None if rng.random() < 0.1 else
                 dt.date(1995, 1, 1) + dt.timedelta(days=rng.randint(0, 10900)),
@@ -292,7 +293,7 @@ class DemoGenerator:
                     "initials": f"{rng.choice(FIRST_NAMES)[0]}.",
                     "surname": f"{infix} {surname}".strip(), "surname_key": fold(f"{infix} {surname}"),
                     "job_title": rng.choice(["Directeur", "HR-adviseur", "Bedrijfsleider", "Opleidingscoördinator"]),
-                    "phone": f"(06) {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+                    "phone": demo_phone(f"06{rng.randint(10, 99)}{rng.randint(10, 99)}{rng.randint(10, 99)}{rng.randint(10, 99)}"),
                     "email": f"contact{k}@bedrijf{100001 + i}.example", "is_main": k == 0,
                 })
         self._bulk(ContactPerson, rows, "contactpersonen")
@@ -354,6 +355,19 @@ class DemoGenerator:
                 self.progress(f"  {label:16s} [{bar:20s}] {done:>9,} / {total:,}")
         if steps <= 4:
             self.progress(f"  {label}: {total:,}")
+
+
+def demo_phone(digits):
+    """A generated number in the fund's form (M6.3.1); one that cannot exist (the postcode's digits are
+    no area code, 06-7… is no mobile range) gets a real area code instead, without drawing again from
+    the random stream, so the rest of the data stays the same."""
+    mobile = digits.startswith("06")
+    for candidate in (digits, ("061" if mobile else "010") + digits[-7:], ("061" if mobile else "0105") + digits[-6:]):
+        try:
+            return normalise_phone(candidate)
+        except InvalidPhone:
+            continue
+    return None
 
 
 def _copy_rows(session, table, rows):

@@ -267,6 +267,8 @@ def big_company(app, world):
         session.commit()
     yield company_id
     with app.app_context():
+        db.session.execute(text("DELETE FROM training_plan_entry WHERE employee_id IN "
+                                "(SELECT id FROM employee WHERE company_id = :c)"), {"c": company_id})
         for table in ("training_plan_entry", "application", "vocational_training", "payment_note_line",
                       "other_contribution", "project_participant", "company_code", "extra_training_day",
                       "post_item", "employee"):
