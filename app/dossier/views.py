@@ -65,8 +65,10 @@ class DossierMixin:
         return self.appbuilder.sm.has_access(permission, view_name or self.class_permission_name)
 
     def _allowed_links(self, tab):
+        """Endpoint → its show URL without the id (one url_for per endpoint, not per row), or None."""
         endpoints = {column.link[0] for column in tab.columns if column.link}
-        return {endpoint: self.may("can_show", endpoint) for endpoint in endpoints}
+        return {endpoint: url_for(f"{endpoint}.show", pk=0)[:-1] if self.may("can_show", endpoint) else None
+                for endpoint in endpoints}
 
     def inline_form(self, item, columns):
         """The variable fields as a form posting to this view's edit page (only those fields), or None

@@ -20,6 +20,9 @@ def register_shell(app):
     from app.core.views import display_value
 
     app.jinja_env.globals["nl_value"] = display_value
+    from app.dossier.tabs import rendered_rows
+
+    app.jinja_env.globals["rendered_rows"] = rendered_rows
 
 
 def _nl_date(value):
