@@ -121,12 +121,14 @@ CASES = [
          stock="/companyview/show/{show_id}",
          floor=COMP_SHOW_SQL, floor_count="SELECT count(*) FROM employee WHERE company_id = :show_id",
          rotates=True),
+    # --- extras: measured and printed, no issue-4 targets ---
+    # Issue 5's own target (median <= 25 ms) is checked by report.py. Stock FAB's page shows one page of
+    # employees where ours lists all 500, so the two are printed side by side but not compared.
     Case("comp_dossier_500", "company dossier, Werknemers tab, a company with 500 employees (issue 5)",
          ours="/companyview/show/{big_id}?tab=werknemers",
          stock="/companyview/show/{big_id}",
          floor=COMP_SHOW_SQL.replace(":show_id", "{big_id}"),
-         floor_count="SELECT count(*) FROM employee WHERE company_id = {big_id}"),
-    # --- extras: measured and printed, no targets --------------------------------------------------
+         floor_count="SELECT count(*) FROM employee WHERE company_id = {big_id}", extra=True),
     Case("comp_p1", "company list, page 1",
          ours=C, stock=C,
          floor=comp_page(ACTIVE), floor_count=count("company", ACTIVE), extra=True),

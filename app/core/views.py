@@ -347,7 +347,7 @@ class ScopedModelView(SearchListMixin, ModelView):
 
     @expose_view("/download/<string:filename>")
     def download(self, filename):
-        abort(404)  # uploads are served only through the scoped download of their own module
+        abort(404)  # uploads are served only by /bestanden/<token> (app/core/upload_views.py), scoped by owner
 
 
 def fresh(schema):
