@@ -12,7 +12,7 @@ from typing import Callable, Optional
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, lazyload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.dossier.models import (
     CompanyCode, ExtraTrainingDay, OtherContribution, PaymentNote, PaymentNoteLine, PostItem, ProjectParticipant,
@@ -75,9 +75,17 @@ def _employee_pk(row):
 
 # --- company tabs ---------------------------------------------------------------------------------
 def company_employees(session, company):
-    return all_rows(session, select(Employee).where(Employee.company_id == company.id)
-                    .options(lazyload(Employee.company))  # the tab shows no employer: no join
-                    .order_by(Employee.active.desc(), Employee.surname, Employee.id), Employee)
+    """Plain rows of the columns the tab shows: a company may have hundreds of employees, and ORM
+    objects would cost more than the page needs."""
+    statement = (select(Employee.id, Employee.number, Employee.initials, Employee.infix, Employee.surname,
+                        Employee.birth_date, Employee.place, Employee.active)
+                 .where(Employee.company_id == company.id)
+                 .order_by(Employee.active.desc(), Employee.surname, Employee.id))
+    return session.execute(scoped(statement, Employee)).all()
+
+
+def full_name(row):
+    return " ".join(part for part in (row.initials, row.infix, row.surname) if part)
 
 
 def company_courses(session, company):
@@ -231,7 +239,7 @@ COMPANY_TABS = (
     Tab("details", _l("Details")),
     Tab("werknemers", _l("Werknemers"), company_employees, (
         Column(_l("Nummer"), lambda r: r.number, ("EmployeeView", _pk)),
-        Column(_l("Naam"), lambda r: r.full_name, ("EmployeeView", _pk)),
+        Column(_l("Naam"), full_name, ("EmployeeView", _pk)),
         Column(_l("Geboortedatum"), lambda r: r.birth_date),
         Column(_l("Woonplaats"), lambda r: r.place),
         Column(_l("Actief"), lambda r: r.active),

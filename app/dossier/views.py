@@ -8,6 +8,7 @@ from flask_appbuilder.baseviews import expose as expose_view
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.widgets import ShowWidget
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from wtforms import SelectField
 from wtforms.validators import InputRequired, Length, Optional as OptionalValidator
 
@@ -20,7 +21,7 @@ from app.dossier.models import (
     CONTRIBUTION_KINDS, REPORT_OPEN, CompanyCode, ErrorReport, ExtraTrainingDay,
     OtherContribution, PaymentNote, PaymentNoteLine, PostItem, Project, ProjectParticipant,
 )
-from app.dossier.tabs import CONTRIBUTION_LABELS, label_of, money, tab_by_key
+from app.dossier.tabs import CONTRIBUTION_LABELS, label_of, money, scoped, tab_by_key
 from app.registry.models import Company, Employee
 from app.security.scoping import current_actor, is_in_scope
 
@@ -37,9 +38,10 @@ class DossierMixin:
     @expose_view("/show/<pk>")
     @has_access
     def show(self, pk):
-        item = self.datamodel.get(pk, self._base_filters)
+        item = self.dossier_item(pk)
         if item is None:
             abort(404)
+        g.shown_item = (self.endpoint, item.id, item)  # the breadcrumbs reuse it instead of loading it again
         tab = tab_by_key(self.dossier_tabs, request.args.get("tab"))
         context = {"tab": tab, "tabs": self.dossier_tabs, "item": item, "rows": None, "widgets": None}
         if tab.key == "details":
@@ -56,6 +58,22 @@ class DossierMixin:
         self.update_redirect()
         return self.render_template(self.show_template, pk=item.id, title=self.show_title,
                                     view=self, **context)
+
+    dossier_options = ()  # loader options for the record itself (its relations on the Details tab)
+
+    def dossier_item(self, pk):
+        """The record, in the user's scope, with the relations the Details tab shows loaded at once."""
+        try:
+            pk = int(pk)
+        except (TypeError, ValueError):
+            return None
+        if not -2**31 <= pk < 2**31:
+            return None
+        model = self.datamodel.obj
+        statement = scoped(select(model).where(model.id == pk), model)
+        if self.dossier_options:
+            statement = statement.options(*self.dossier_options)
+        return self.datamodel.session.execute(statement).unique().scalar_one_or_none()
 
     def dossier_context(self, item, tab):
         """More for the template of a particular dossier (buttons, forms)."""

@@ -4,6 +4,7 @@ from flask_appbuilder.baseviews import expose as expose_view
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_appbuilder.actions import action
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 from wtforms.validators import InputRequired, Optional as OptionalValidator
 
 from app.core.datamodel import DomainError, ScopedSQLAInterface
@@ -191,6 +192,7 @@ class CompanyView(DossierMixin, ScopedModelView):
     order_columns = ["number", "name", "place", "postcode", "last_visit_date"]
     base_order = ("number", "asc")
     dossier_tabs = COMPANY_TABS
+    dossier_options = (joinedload(Company.region), joinedload(Company.sub_branch))
     show_template = "dossier/company.html"
     record_routes = {"report": "can_show"}  # one record's pages besides show/edit (the matrix checks them)
     inline_columns = tuple(VARIABLE_COMPANY[:-1])  # the description has its own tab

@@ -176,11 +176,23 @@ class FondsSecurityManager(SecurityManager):
         super().del_permission_role(role, perm_view)
         forget_cached_permissions()
 
+    def get_user_roles(self, user):
+        """The user's roles. FAB 5 also adds the roles of the user's groups, one more query on every
+        request; the portal has no groups (roles are code, roles.py, and no group page is registered)."""
+        if not user.is_authenticated:
+            return [self.get_public_role()]
+        return list(user.roles)
+
     def has_access(self, permission_name, view_name):
-        """FAB's check, answered from the cached permission set for a signed-in session user."""
+        """FAB's check, answered from the cached permission set for a signed-in session user (a page
+        asks it for every menu item: the answers are kept for the request)."""
         user = getattr(g, "user", None)
         if user is not None and getattr(user, "is_authenticated", False) and not getattr(g, "_api_key_user", False):
-            return user.is_active and (permission_name, view_name) in self._permission_set(user)
+            answers = g.setdefault("_fonds_access", {})
+            key = (user.id, permission_name, view_name)
+            if key not in answers:
+                answers[key] = user.is_active and (permission_name, view_name) in self._permission_set(user)
+            return answers[key]
         return super().has_access(permission_name, view_name)
 
     def _has_view_access(self, user, permission_name, view_name):

@@ -86,12 +86,23 @@ class ShellContext:
         if list_title and method != "list" and current_app.appbuilder.sm.has_access("can_list", view.class_permission_name):
             crumbs.append((list_title, _url(f"{view.endpoint}.list")))
         pk = (request.view_args or {}).get("pk")
-        item = view.datamodel.get(pk, view._base_filters) if pk is not None and hasattr(view, "datamodel") else None
+        item = self._item(view, pk)
         if item is not None:
             crumbs[1:] = self._parent_crumbs(view, item) or crumbs[1:]
             crumbs.append((str(item), _url(f"{view.endpoint}.show", pk=pk) if method != "show" else None))
         crumbs.append((title, None))
         return _without_repeats(crumbs)
+
+    @staticmethod
+    def _item(view, pk):
+        """The record the page is about: the one the view already loaded (a dossier), else loaded here
+        through the view's scope."""
+        if pk is None or not hasattr(view, "datamodel"):
+            return None
+        shown = getattr(g, "shown_item", None)
+        if shown is not None and shown[0] == view.endpoint and str(shown[1]) == str(pk):
+            return shown[2]
+        return view.datamodel.get(pk, view._base_filters)
 
     def _parent_crumbs(self, view, item):
         parent = getattr(view, "breadcrumb_parent", None)
