@@ -10,6 +10,8 @@ from sqlalchemy.orm import load_only
 from app.extensions import db
 from app.shell.models import CampaignBanner, PartnerLogo
 
+_MENU_CACHE = {}
+
 # The lower menu block (M2.1): account functions, always present for a signed-in user.
 ACCOUNT_MENU_NAMES = ("Settings", "Contact")
 
@@ -52,6 +54,24 @@ class ShellContext:
             select(PartnerLogo).options(load_only(PartnerLogo.name, PartnerLogo.website, PartnerLogo.image_type))
             .where(PartnerLogo.active.is_(True)).order_by(PartnerLogo.sort_order, PartnerLogo.name)
         ).scalars().all()
+
+    @property
+    def menu_html(self):
+        """The menu for this user's permissions and language: the same for everyone with the same
+        permission set, so it is rendered once and kept (a page otherwise asks for every item's
+        access and translates every label). A change of permissions makes a new set, so a new key."""
+        from flask import render_template
+        from markupsafe import Markup
+
+        permissions = current_app.appbuilder.sm._permission_set(self.user)
+        key = (permissions, self.locale, request.script_root)
+        html = _MENU_CACHE.get(key)
+        if html is None:
+            if len(_MENU_CACHE) > 200:  # old permission sets
+                _MENU_CACHE.clear()
+            html = _MENU_CACHE[key] = Markup(render_template(
+                "shell/menu.html", shell=self, appbuilder=current_app.appbuilder))
+        return html
 
     def menu_blocks(self, menu):
         """(work items, account items) visible to the current user, in registration order."""
