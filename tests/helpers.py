@@ -89,6 +89,13 @@ class Client:
         return self._token
 
     def api(self, method, url, headers=None, **kwargs):
+        response = self._api(method, url, headers, **kwargs)
+        if self.shared and response.status_code == 401:  # another test ended this user's tokens: a new one
+            self._token = None
+            response = self._api(method, url, headers, **kwargs)
+        return response
+
+    def _api(self, method, url, headers=None, **kwargs):
         headers = {"Authorization": f"Bearer {self.token}", **(headers or {})}
         return getattr(self.app.test_client(), method)(url, headers=headers, **kwargs)
 

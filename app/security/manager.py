@@ -44,7 +44,8 @@ class FondsUser(User):
     # Raised at logout and password change: sessions and API tokens of an older epoch are refused.
     session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
-    regions = relationship(Region, secondary=user_region, lazy="selectin", order_by=Region.name)
+    # Loaded when a scope needs them (advisors, regional managers): not a query on every page of everyone else.
+    regions = relationship(Region, secondary=user_region, lazy="select", order_by=Region.name)
     company = relationship(Company, foreign_keys=[company_id])
     employee = relationship(Employee, foreign_keys=[employee_id])
     institute = relationship(Institute)
