@@ -45,8 +45,8 @@ class DossierMixin:
         tab = tab_by_key(self.dossier_tabs, request.args.get("tab"))
         context = {"tab": tab, "tabs": self.dossier_tabs, "item": item, "rows": None, "widgets": None}
         if tab.key == "details":
-            context["widgets"] = self._get_show_widget(item.id, item)
-            context["inline_form"] = self.inline_form(item, self.inline_columns)
+            context["inline_form"] = form = self.inline_form(item, self.inline_columns)
+            context["widgets"] = self._get_show_widget(item.id, item, show_fieldsets=self._read_only_fieldsets(form))
         else:
             if self.audit_views:
                 from app.core.audit import record_view
@@ -74,6 +74,15 @@ class DossierMixin:
         if self.dossier_options:
             statement = statement.options(*self.dossier_options)
         return self.datamodel.session.execute(statement).unique().scalar_one_or_none()
+
+    def _read_only_fieldsets(self, inline_form):
+        """The show page's groups, without the fields the in-place form below already shows."""
+        if inline_form is None or not self.show_fieldsets:
+            return self.show_fieldsets
+        edited = set(self.inline_columns)
+        kept = [(title, {**spec, "fields": [f for f in spec["fields"] if f not in edited]})
+                for title, spec in self.show_fieldsets]
+        return [group for group in kept if group[1]["fields"]]
 
     def dossier_context(self, item, tab):
         """More for the template of a particular dossier (buttons, forms)."""

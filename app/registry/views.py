@@ -185,7 +185,8 @@ class CompanyView(DossierMixin, ScopedModelView):
         (_l("Vaste gegevens"), {"fields": FIXED_COMPANY}),
         (_l("Adres voor bedrijfstakvoorlichter"),
          {"fields": ["advisor_address", "advisor_postcode", "advisor_place"]}),
-        (_l("Contactgegevens"), {"fields": ["phone", "fax", "email", "website", "description"]}),
+        (_l("Contactgegevens"), {"fields": ["phone", "fax", "email", "website"]}),
+        (_l("Bedrijfsomschrijving"), {"fields": ["description"]}),
     ]
     add_columns = edit_columns = FIXED_COMPANY + VARIABLE_COMPANY
     search_columns = ["number", "name", "place", "postcode", "active", "last_visit_date"]
@@ -209,6 +210,9 @@ class CompanyView(DossierMixin, ScopedModelView):
         wanted = bool(request.args.get("toon") or request.args.get("pdf")) and not errors
         sections = build_report(self.datamodel.session, item, keys, start, end) if wanted else None
         if sections is not None and request.args.get("pdf"):
+            from app.core.audit import record_view
+
+            record_view(self.datamodel.session, item)  # a download of the company's data, names included
             return pdf_response(report_pdf(item, sections, start, end), f"rapportage-{item.number}.pdf")
         return self.render_template("dossier/report.html", title=_l("Rapportage"), item=item, view=self,
                                     sections=sections, all_sections=REPORT_SECTIONS, chosen=keys or

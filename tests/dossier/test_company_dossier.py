@@ -66,6 +66,22 @@ def test_fixed_data_bold_and_variable_data_editable_in_place(clients, world):
     html = clients("employer").get(f"/companyview/show/{world.zhn_company}").get_data(as_text=True)
     assert 'class="fonds-fixed"' in html
     assert 'name="fonds_only"' in html and 'name="phone"' in html and 'name="name"' not in html
+    assert html.count(">Telefoon<") == 1  # shown once: in the form, not also in the read-only table
+
+
+def test_readers_see_the_variable_data_without_a_form(clients, world):
+    html = clients("employer").get(f"/employeeview/show/{world.zhn_employee}").get_data(as_text=True)
+    assert 'name="fonds_only"' not in html  # the employer reads the employee's details, edits nothing
+    assert ">Telefoon<" in html and ">Woonplaats<" in html
+
+
+def test_report_pdf_download_is_in_the_audit_trail(app, clients, world):
+    assert clients("staff").get(f"/companyview/report/{world.zhn_company}?s=post&pdf=1").status_code == 200
+    with app.app_context():
+        last = db.session.execute(text("SELECT action, model, record_id, user_email FROM audit_log "
+                                       "ORDER BY id DESC")).first()
+    assert (last.action, last.model, last.record_id) == ("view", "Company", world.zhn_company)
+    assert last.user_email == "staff@demo.fondsportaal.nl"
 
 
 def test_in_place_edit_saves_only_the_posted_fields_and_returns_to_the_tab(app, clients, world):
