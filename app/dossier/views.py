@@ -47,6 +47,7 @@ class DossierMixin:
         if tab.key == "details":
             context["inline_form"] = form = self.inline_form(item, self.inline_columns)
             context["widgets"] = self._get_show_widget(item.id, item, show_fieldsets=self._read_only_fieldsets(form))
+            context["inline_groups"] = self._inline_groups()
         else:
             if self.audit_views:
                 from app.core.audit import record_view
@@ -83,6 +84,12 @@ class DossierMixin:
         kept = [(title, {**spec, "fields": [f for f in spec["fields"] if f not in edited]})
                 for title, spec in self.show_fieldsets]
         return [group for group in kept if group[1]["fields"]]
+
+    def _inline_groups(self):
+        """The in-place form under the show page's own headings ("Adres voor bedrijfstakvoorlichter")."""
+        edited = set(self.inline_columns)
+        groups = [(title, [f for f in spec["fields"] if f in edited]) for title, spec in (self.show_fieldsets or [])]
+        return [group for group in groups if group[1]] or None
 
     def dossier_context(self, item, tab):
         """More for the template of a particular dossier (buttons, forms)."""
