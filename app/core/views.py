@@ -190,8 +190,18 @@ class ScopedModelView(SearchListMixin, ModelView):
             self.update_redirect()
         return self._get_add_widget(form=form, exclude_cols=exclude_cols)
 
+    prefill_from_args = {}  # add-form field → model: "?company=<id>" opens the form with that row, if in scope
+
     def prefill_add_form(self, form):
-        """Values an add form opens with (e.g. the company a link came from)."""
+        """Values an add form opens with: the row a link came from ("Nieuwe contactpersoon" on a company's
+        tab), only when it lies in the user's scope (the lookup checks it again when the form is posted)."""
+        from app.security.scoping import is_in_scope
+
+        for name, model in self.prefill_from_args.items():
+            pk = request.args.get(name, type=int)
+            if pk and INTEGER_RANGE[0] <= pk <= INTEGER_RANGE[1] and \
+                    is_in_scope(self.datamodel.session, current_actor(), model, pk):
+                form[name].data = self.datamodel.session.get(model, pk)
 
     def partial_edit_form(self, columns):
         """A form of only these editable columns (cached), for a dossier's in-place editing."""

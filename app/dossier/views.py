@@ -16,14 +16,14 @@ from app.core.datamodel import ScopedSQLAInterface
 from app.core.fields import NumberLookupField
 from app.core.search.fields import DateField, LowerTextField, NumberField
 from app.core.versioning import VERSION_FIELD
-from app.core.views import ScopedModelView
+from app.core.views import ScopedModelView, local_next_url
 from app.dossier.models import (
     CONTRIBUTION_KINDS, REPORT_OPEN, CompanyCode, ErrorReport, ExtraTrainingDay,
     OtherContribution, PaymentNote, PaymentNoteLine, PostItem, Project, ProjectParticipant,
 )
 from app.dossier.tabs import CONTRIBUTION_LABELS, label_of, money, scoped, tab_by_key
 from app.registry.models import Company, Employee
-from app.security.scoping import current_actor, is_in_scope
+from app.security.scoping import current_actor
 
 
 class DossierMixin:
@@ -118,9 +118,8 @@ class DossierMixin:
 
     def post_edit_redirect(self):
         """Back to the dossier tab the in-place form was posted from."""
-        target = request.form.get("fonds_next", "")
-        show_prefix = f"{self.route_base}/show/"
-        if target.startswith(show_prefix) and "//" not in target and "\\" not in target:
+        target = local_next_url()
+        if target and target.startswith(f"{self.route_base}/show/"):
             return redirect(target)
         return super().post_edit_redirect()
 
@@ -156,17 +155,13 @@ class ErrorReportView(ScopedModelView):
     add_form_extra_fields = {
         "company": NumberLookupField(_l("Bedrijfsnummer"), [InputRequired()], model=Company),
     }
+    prefill_from_args = {"company": Company}
     edit_form_extra_fields = {
         "status": SelectField(_l("Status"), choices=[
             ("open", _l("Open")), ("resolved", _l("Aangepast")), ("rejected", _l("Niet aangepast"))]),
     }
     validators_columns = {"description": [InputRequired(), Length(max=2000)], "resolution": [Length(max=2000)]}
     formatters_columns = {"status": lambda status: label_of(REPORT_LABELS, status)}
-
-    def prefill_add_form(self, form):
-        company_id = request.args.get("company", type=int)
-        if company_id and is_in_scope(self.datamodel.session, current_actor(), Company, company_id):
-            form.company.data = self.datamodel.session.get(Company, company_id)  # re-checked when posted
 
     def pre_add(self, item):
         actor = current_actor()

@@ -17,7 +17,6 @@ from app.dossier.tabs import COMPANY_TABS, EMPLOYEE_TABS
 from app.dossier.views import DossierMixin
 from app.registry.models import Code, Company, ContactPerson, Employee, Employment, Region, SubBranch
 from app.registry.rules import make_main_contact
-from app.security.scoping import current_actor, is_in_scope
 
 COMPANY_LABELS = {
     "number": _l("Nummer"), "name": _l("Naam"), "address": _l("Vestigingsadres"),
@@ -73,6 +72,7 @@ class ContactPersonView(ScopedModelView):
         "company": NumberLookupField(_l("Bedrijfsnummer"), [InputRequired()], model=Company),
     }
     formatters_columns = {"is_main": lambda main: "H" if main else ""}
+    prefill_from_args = {"company": Company}
 
     @action("make_main", _l("Maak hoofdcontactpersoon"), None, "fa-star", multiple=False)
     def make_main(self, item):
@@ -83,11 +83,6 @@ class ContactPersonView(ScopedModelView):
         else:
             flash(_l("%(name)s is nu de hoofdcontactpersoon.", name=str(item)), "success")
         return redirect(local_next_url() or self.get_redirect())
-
-    def prefill_add_form(self, form):
-        company_id = request.args.get("company", type=int)
-        if company_id and is_in_scope(self.datamodel.session, current_actor(), Company, company_id):
-            form.company.data = self.datamodel.session.get(Company, company_id)
 
     def post_add_redirect(self):
         return redirect(local_next_url() or self.get_redirect())
