@@ -17,7 +17,7 @@ from app.outplacement.models import OutplacementOrganisation
 from app.core.search.models import SavedOverview
 from app.core.search.text import fold
 from app.registry.models import Code, Company, ContactPerson, Employee, Employment, Region, SubBranch
-from app.registry.phone import InvalidPhone, normalise_phone
+from app.core.phone import InvalidPhone, normalise_phone
 from app.registry.rules import recount_active_employees
 from app.security.manager import FondsUser, user_region
 from app.shell.models import CampaignBanner, ContactMessage, PartnerLogo

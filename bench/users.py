@@ -221,10 +221,10 @@ def share_out(session, accounts, seed, per_user=40, employees_per_company=10):
 
 
 def _phone_rule():
-    """Whether the portal's phone rule (app/registry/phone.py) accepts a stored number; everything
+    """Whether the portal's phone rule (app/core/phone.py) accepts a stored number; everything
     passes when the rule does not exist."""
     try:
-        from app.registry.phone import InvalidPhone, normalise_phone
+        from app.core.phone import InvalidPhone, normalise_phone
     except ImportError:
         return lambda phone: True
 

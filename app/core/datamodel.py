@@ -74,7 +74,7 @@ def text_errors(item):
 
 def normalise_phone_fields(item):
     """Phone and fax numbers in the fund's form (M6.3.1), normalised where possible; the refusals."""
-    from app.registry.phone import InvalidPhone, normalise_phone
+    from app.core.phone import InvalidPhone, normalise_phone
 
     errors = {}
     for name in getattr(type(item), "__phone_fields__", ()):

@@ -1,4 +1,4 @@
-"""The phone and fax number rule (M6.3.1, M7.3.1): app/registry/phone.py, tested without HTTP.
+"""The phone and fax number rule (M6.3.1, M7.3.1): app/core/phone.py, tested without HTTP.
 
 Every example is checked against the phonenumbers metadata too, so a wrong guess about an area code
 fails here rather than in production."""
@@ -12,8 +12,8 @@ from werkzeug.datastructures import MultiDict
 from wtforms import Form, StringField
 from wtforms.validators import ValidationError
 
-from app.registry import phone
-from app.registry.phone import DutchPhone, InvalidPhone, is_fund_format, normalise_phone
+from app.core import phone
+from app.core.phone import DutchPhone, InvalidPhone, is_fund_format, normalise_phone
 
 EXAMPLE = "bijvoorbeeld (071) 123 45 67, (0252) 12 34 56 of (06) 12 34 56 78"
 
