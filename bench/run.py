@@ -141,7 +141,7 @@ def _tail(path, lines=8):
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv[:1] == ["users"]:  # `bench.run users [...]`: the load test with virtual users (bench/users.py)
+    if argv[:1] == ["users"]:  # `bench.run users [...]`: the load test with virtual users (bench/users/)
         from bench import users
 
         return users.main(argv[1:])
