@@ -28,8 +28,11 @@ def create_app(overrides=None):
     logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
 
     from app import models  # noqa: F401  (registers every table on the metadata)
+    from app.core.plugins import discover
     from app.shell.index import HomeView
     from app.views import register_views
+
+    discover("tabs")  # each domain's dossier tabs
 
     with app.app_context():
         db.init_app(app)

@@ -21,12 +21,13 @@ from app.core.phone import InvalidPhone, normalise_phone
 from app.registry.rules import recount_active_employees
 from app.security.manager import FondsUser, user_region
 from app.shell.models import CampaignBanner, ContactMessage, PartnerLogo
-from app.dossier.demo import seed_dossiers
-from app.dossier.models import (
-    CompanyCode, ErrorReport, ExtraTrainingDay, OtherContribution, PaymentNote, PaymentNoteLine, PostItem,
-    Project, ProjectParticipant,
+from app.core.demo import seed_records
+from app.core.states import StatusChange
+from app.payments.models import OtherContribution, PaymentNote, PaymentNoteLine
+from app.registry.models import CompanyCode, ErrorReport, PostItem
+from app.training.models import (
+    Application, ExtraTrainingDay, Institute, Project, ProjectParticipant, TrainingPlanEntry, VocationalTraining,
 )
-from app.training.models import Application, Institute, TrainingPlanEntry, VocationalTraining
 
 DEFAULT_PASSWORD = "demo-fondsportaal"
 DEMO_DOMAIN = "demo.fondsportaal.nl"
@@ -114,8 +115,10 @@ ROLE_USERS = [
     ("intervention_advisor", "intervention_advisor", "Ilse", "Interventie"),
 ]
 
+DOSSIER_COMPANIES = 60  # companies whose dossier tabs all have demo rows
+
 DOMAIN_TABLES_IN_DELETE_ORDER = [
-    TrainingPlanEntry, Application, VocationalTraining, PaymentNoteLine, PaymentNote, OtherContribution,
+    StatusChange, TrainingPlanEntry, Application, VocationalTraining, PaymentNoteLine, PaymentNote, OtherContribution,
     ProjectParticipant, Project, CompanyCode, ExtraTrainingDay, PostItem, ErrorReport,
     SavedOverview, ContactMessage, user_region, Employment, ContactPerson, Employee, Company, Institute,
     OutplacementOrganisation, Code, SubBranch, Region, CampaignBanner, PartnerLogo,
@@ -201,8 +204,11 @@ class DemoGenerator:
         self._companies(n_companies)
         self._contacts(n_companies)
         self._employees(n_employees, n_companies)
-        dossiers = seed_dossiers(self.session, self.first_company_id, n_companies, TODAY)
-        return {"bedrijven": n_companies, "werknemers": n_employees, "regio's": len(REGIONS), **dossiers}
+        # the records behind the dossier tabs, for the first companies (the demo employer's first)
+        company_ids = range(self.first_company_id, self.first_company_id + min(DOSSIER_COMPANIES, n_companies))
+        records = seed_records(self.session, company_ids, TODAY, Employee)
+        return {"bedrijven": n_companies, "werknemers": n_employees, "regio's": len(REGIONS),
+                "dossierregels": sum(records.values())}
 
     def _reference_data(self):
         s = self.session

@@ -3,23 +3,25 @@ the account block (Instellingen, Contact; Afsluiten is added by the layout). Eve
 comes from app/security/roles.py; which rows it shows from app/security/scoping.py."""
 from flask_babel import lazy_gettext as _l
 
+from app import models  # noqa: F401  (every table mapped before a view inspects one)
+
 from app.core.audit_view import AuditLogView
 from app.core.search.overviews import SavedOverviewView
 from app.core.upload_views import StoredFileView
-from app.dossier.views import (
-    CompanyCodeView, ErrorReportView, ExtraTrainingDayView, OtherContributionView, PaymentNoteLineView,
-    PaymentNoteView, PostItemView, ProjectParticipantView, ProjectView,
-)
 from app.outplacement.views import OutplacementOrganisationView
+from app.payments.views import OtherContributionView, PaymentNoteLineView, PaymentNoteView
 from app.registry.views import (
-    CodeView, CompanyApi, CompanyView, ContactPersonApi, ContactPersonView, EmployeeApi, EmployeeView,
-    EmploymentView, RegionView, SubBranchView,
+    CodeView, CompanyApi, CompanyCodeView, CompanyView, ContactPersonApi, ContactPersonView, EmployeeApi,
+    EmployeeView, EmploymentView, ErrorReportView, PostItemView, RegionView, SubBranchView,
 )
 from app.security import permissions as P
 from app.security.inspector_views import PermissionInspectorView
 from app.shell.logos import PartnerLogoImageView
 from app.shell.views import CampaignBannerView, ContactFormView, ContactMessageView, PartnerLogoView
-from app.training.views import ApplicationView, InstituteView, TrainingPlanEntryView, VocationalTrainingView
+from app.training.views import (
+    ApplicationApi, ApplicationView, ExtraTrainingDayView, InstituteView, ProjectParticipantView, ProjectView,
+    TrainingPlanEntryView, VocationalTrainingView,
+)
 
 BACKOFFICE = dict(category=P.MENU_BACKOFFICE, category_label=_l("Backoffice"), category_icon="fa-archive")
 CONFIGURATION = dict(category=P.MENU_CONFIGURATION, category_label=_l("Instellingen fonds"),
@@ -82,3 +84,4 @@ def register_views(appbuilder):
     appbuilder.add_api(CompanyApi)
     appbuilder.add_api(EmployeeApi)
     appbuilder.add_api(ContactPersonApi)
+    appbuilder.add_api(ApplicationApi)

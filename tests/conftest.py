@@ -11,6 +11,8 @@ import re
 import pytest
 import sqlalchemy as sa
 
+import app.models  # noqa: F401  (every table mapped before a test module defines a view on one)
+
 from tests.helpers import Client, DEMO_PASSWORD, seed_test_data, app_config
 
 

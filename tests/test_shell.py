@@ -5,7 +5,7 @@ import re
 import pytest
 from sqlalchemy import text
 
-from app.core.dates import format_date, parse_date
+from app.core.formatting import format_date, parse_date
 from app.extensions import db
 
 

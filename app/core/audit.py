@@ -32,10 +32,11 @@ from typing import Optional
 from flask import current_app, has_app_context, has_request_context, request
 from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import User
-from sqlalchemy import DateTime, Index, Integer, LargeBinary, String, Text, event, inspect, insert, select
+from sqlalchemy import Index, Integer, LargeBinary, String, Text, event, inspect, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, object_session
 
-from app.security.scoping import Scope, current_actor
+from app.core.clock import UtcDateTime, now
+from app.security.scoping import SYSTEM, Scope, current_actor
 
 CREATE, UPDATE, DELETE, VIEW = "create", "update", "delete", "view"
 CHANGES = (CREATE, UPDATE, DELETE)
@@ -60,7 +61,7 @@ class AuditLog(Model):
     __table_args__ = (Index("ix_audit_log_record", "record_id", "model", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)  # UTC
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)
     # No foreign key: the trail outlives the users it names.
     user_id: Mapped[Optional[int]] = mapped_column(Integer)
     user_email: Mapped[Optional[str]] = mapped_column(String(320))
@@ -77,10 +78,6 @@ class AuditLog(Model):
 
     def __str__(self):
         return f"{self.model} {self.record_id} {self.action}"
-
-
-def utcnow():
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 # --- what is audited -------------------------------------------------------------------------------
@@ -162,8 +159,8 @@ def _names(items):
 def _actor_context():
     """Who acts and from where; computed once per flush, before any row is written."""
     actor = current_actor()
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    context = {"at": utcnow(), "user_id": None, "user_email": None, "roles": None, "request_id": None,
+    authenticated = actor is not SYSTEM and getattr(actor, "is_authenticated", False)
+    context = {"at": now(), "user_id": None, "user_email": None, "roles": None, "request_id": None,
                "source": "cli"}
     if authenticated:
         context.update(user_id=actor.id, user_email=actor.email,

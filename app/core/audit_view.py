@@ -3,20 +3,19 @@ history on its show page). Rows are written by app.core.audit only; no route her
 import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from flask import current_app, url_for
 from flask_appbuilder import ModelView
-from flask_babel import get_timezone, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
-from sqlalchemy import Date, DateTime, and_, inspect, or_
+from sqlalchemy import Date, DateTime, inspect
 
 from app.core.audit import CREATE, DELETE, REDACTED, UPDATE, VIEW, AuditLog, record_history
 from app.core.datamodel import ScopedSQLAInterface
-from app.core.dates import format_date, parse_date
-from app.core.search.fields import DateField, LowerTextField, NumberField, SearchField, SearchInputError
+from app.core.formatting import display_value, format_date, label_of
+from app.core.search.fields import DayField, LowerTextField, NumberField, SearchField, SearchInputError
 from app.core.search.text import fold
-from app.core.views import ScopedModelView, display_value
+from app.core.views import ScopedModelView
 from app.security.permissions import AUDIT_LOG_VIEW
 
 ACTIONS = {CREATE: _l("aangemaakt"), UPDATE: _l("gewijzigd"), DELETE: _l("verwijderd"), VIEW: _l("ingezien")}
@@ -26,17 +25,6 @@ MODEL_LABELS = {"FondsUser": _l("Gebruiker")}  # models whose page is not a Scop
 
 def may_read_audit_log():
     return current_app.appbuilder.sm.has_access("can_list", AUDIT_LOG_VIEW)
-
-
-def portal_zone():
-    return ZoneInfo(str(get_timezone()))  # Flask-Babel's is a pytz zone, which cannot be attached directly
-
-
-def local_time(value):
-    """A UTC time from the log as the user reads it: dd-mm-jjjj HH:MM in the portal's time zone."""
-    if value is None:
-        return ""
-    return format_date(value.replace(tzinfo=dt.timezone.utc).astimezone(portal_zone()).replace(tzinfo=None))
 
 
 def _page_of(model_name):
@@ -130,7 +118,7 @@ def history(session, item, view):
     model_name = type(item).__name__
     reader = ChangeReader(model_name, session)
     reader.labels = {**reader.labels, **dict(view.label_columns)}
-    entries = [{"at": local_time(entry.at), "who": entry.user_email or str(_l("systeem")),
+    entries = [{"at": format_date(entry.at), "who": entry.user_email or str(_l("systeem")),
                 "action": str(ACTIONS.get(entry.action, entry.action)), "changes": reader.changes(entry)}
                for entry in record_history(session, model_name, item.id)]
     query = urlencode([("f0", "model"), ("v0", model_name), ("m1", "and"), ("f1", "record_id"),
@@ -138,24 +126,16 @@ def history(session, item, view):
     return {"entries": entries, "log_url": f"{url_for('AuditLogView.list')}?{query}"}
 
 
+def status_history(item):
+    """The moves of a record between its states, for its page: when, who, from, to, why."""
+    labels = type(item).__states__.states.labels()
+    return [{"at": format_date(change.at), "who": change.user_email or str(_l("systeem")),
+             "from": label_of(labels, change.from_state) if change.from_state else "",
+             "to": label_of(labels, change.to_state), "note": change.note or ""}
+            for change in item.status_changes]
+
+
 # --- the Logboek page ----------------------------------------------------------------------------
-class DayField(DateField):
-    """A date typed as dd-mm-jjjj against a UTC time: the whole day in the portal's time zone."""
-
-    def condition(self, operator, value, indexable=True):
-        super().condition("eq", value)  # the same check and Dutch message as every date field
-        day = parse_date(value)
-        start, end = self._utc(day), self._utc(day + dt.timedelta(days=1))
-        column = self.column
-        return [{"eq": and_(column >= start, column < end), "ne": or_(column < start, column >= end),
-                 "lt": column < start, "le": column < end, "gt": column >= end, "ge": column >= start}[operator]]
-
-    @staticmethod
-    def _utc(day):
-        local = dt.datetime.combine(day, dt.time(), tzinfo=portal_zone())
-        return local.astimezone(dt.timezone.utc).replace(tzinfo=None)
-
-
 @dataclass(frozen=True)
 class LabelField(SearchField):
     """A coded column searched by the first letters of its Dutch label or of its code."""
@@ -199,7 +179,7 @@ class AuditLogView(ScopedModelView):
     def _init_properties(self):
         super()._init_properties()
         self.formatters_columns.update({
-            "at": local_time, "model": model_label,
+            "at": format_date, "model": model_label,
             "action": lambda code: str(ACTIONS.get(code, code)), "source": lambda code: str(SOURCES.get(code, code)),
         })
 

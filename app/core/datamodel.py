@@ -1,8 +1,11 @@
-"""The data layer every view and API goes through: scoped reads, scoped and validated writes.
+"""The data layer every write goes through: validated, ruled, scoped, all or nothing.
 
-ScopedSQLAInterface.add/edit validate the item, flush it, ask the database whether the flushed row
-still lies in the actor's scope, and only then commit. Anything wrong rolls back the whole
-transaction, so a refused request never leaves a half-saved record.
+``save(session, item, actor)`` checks the item's text and phone fields and the fixed data, runs the
+domain's operations (app.core.operations) and its state machine (app.core.states), flushes, asks the
+database whether the flushed row lies in the actor's scope for the write (app.security.scoping), and
+only then commits. Anything wrong rolls back the whole transaction, so a refused write never leaves a
+half-saved record. ``ScopedSQLAInterface`` is FAB's data interface on top of it, for pages and the
+REST API; commands, imports and jobs call ``save``/``delete``/``perform`` with their own actor.
 """
 import logging
 import re
@@ -14,42 +17,45 @@ from sqlalchemy import String, Text, inspect
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.core import clock as clocks
+from app.core.operations import CREATE, DELETE, UPDATE, DomainError, apply_rules
 from app.security.roles import MANAGES_FIXED_DATA
-from app.security.scoping import OutOfScope, apply_scope, current_actor, is_in_scope
+from app.security.scoping import READ, SYSTEM, OutOfScope, current_actor, is_in_scope, restrict
 
 log = logging.getLogger(__name__)
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class DomainError(Exception):
-    """A refusal with a Dutch message for the user: ``errors`` maps field names to messages."""
-
-    def __init__(self, message, errors=None):
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or {}
-
-
 class ConcurrentEdit(DomainError):
     """Two saves of one record at the same moment: the second finds the version already raised."""
 
 
+def concurrent_edit():
+    return ConcurrentEdit(_("Iemand anders heeft dit gegeven op hetzelfde moment gewijzigd. Er is niets "
+                            "opgeslagen: open het opnieuw en probeer het nog eens."))
+
+
 class ScopeFilter(BaseFilter):
-    """FAB filter that limits a query to the current user's scope (see app.security.scoping)."""
+    """FAB filter that limits a query to what the current user may do (its value: the action)."""
 
     name = "scope"
     arg_name = "scope"
 
-    def apply(self, query, value):
-        return apply_scope(query, current_actor(), self.model)
+    def apply(self, query, action):
+        return restrict(query, self.model, current_actor(), action or READ)
 
 
-SCOPE_FILTER = ["id", ScopeFilter, None]
+def scope_filter(action=READ):
+    """A FAB base filter: the rows the current user may ``action``."""
+    return ["id", ScopeFilter, action]
+
+
+SCOPE_FILTER = scope_filter(READ)
 
 
 def may_change_fixed_data(user):
-    return user is None or bool(user.role_names & MANAGES_FIXED_DATA)
+    return user is SYSTEM or bool(user.role_names & MANAGES_FIXED_DATA)
 
 
 def fixed_fields(model):
@@ -59,8 +65,9 @@ def fixed_fields(model):
 def text_errors(item):
     """Control characters (NUL included) and over-long values in the item's text columns."""
     errors = {}
-    for column in inspect(type(item)).columns:
-        if not isinstance(column.type, (String, Text)) or column.key not in inspect(type(item)).attrs:
+    mapper = inspect(type(item))
+    for column in mapper.columns:
+        if not isinstance(column.type, (String, Text)) or column.key not in mapper.attrs:
             continue
         value = getattr(item, column.key, None)
         if not isinstance(value, str):
@@ -97,81 +104,121 @@ def changed_fixed_fields(item):
             if name in state.attrs and state.attrs[name].history.has_changes()]
 
 
+def _validate(item, is_new, actor):
+    """Every problem of the item at once (STYLE example 7), as one Dutch DomainError."""
+    errors = text_errors(item)
+    if not errors:
+        errors = normalise_phone_fields(item)
+    if errors:
+        raise DomainError(_("Controleer de gemarkeerde velden."), errors)
+    changed = [] if is_new else changed_fixed_fields(item)
+    if changed and not may_change_fixed_data(actor):
+        raise DomainError(
+            _("Vaste gegevens worden door het fonds beheerd en kunnen hier niet worden gewijzigd. Klopt er "
+              "iets niet? Gebruik \"Gegevens kloppen niet\"."),
+            {name: _("Vast gegeven: niet te wijzigen.") for name in changed})
+
+
+def _apply_domain(session, item, is_new, actor, clock):
+    apply_rules(CREATE if is_new else UPDATE, session, item, actor, clock)
+    machine = getattr(type(item), "__states__", None)
+    if machine is not None:
+        if is_new:
+            machine.start(item, actor, clock.now())
+        else:
+            machine.check_pending_change(item, actor, clock.now())
+
+
+def save(session, item, actor, is_new=None, commit=True, clock=None):
+    """Validate, apply the domain's rules, flush, check the scope, commit; or roll back and raise
+    DomainError (Dutch), ConcurrentEdit or OutOfScope."""
+    clock = clock or clocks.current()
+    if is_new is None:
+        is_new = not inspect(item).has_identity
+    try:
+        # The pending changes are read before anything can autoflush them away (loading the actor's
+        # roles, for one, is a query).
+        with session.no_autoflush:
+            _validate(item, is_new, actor)
+            _apply_domain(session, item, is_new, actor, clock)
+        session.add(item)
+        session.flush()
+        if not is_in_scope(session, actor, type(item), item.id, CREATE if is_new else UPDATE):
+            raise OutOfScope()
+        if commit:
+            session.commit()
+    except (DomainError, OutOfScope):
+        session.rollback()
+        raise
+    except StaleDataError:
+        session.rollback()
+        raise concurrent_edit() from None
+    except IntegrityError:
+        session.rollback()
+        log.warning("integrity error saving %s", type(item).__name__, exc_info=True)
+        raise DomainError(_("Dit gegeven bestaat al of verwijst naar iets dat niet bestaat.")) from None
+    except SQLAlchemyError:
+        session.rollback()
+        log.exception("database error saving %s", type(item).__name__)
+        raise DomainError(_("De gegevens konden niet worden opgeslagen. Controleer uw invoer.")) from None
+
+
+def perform(session, operation, item, actor, clock=None, **arguments):
+    """An explicit operation on a stored record ("Maak hoofdcontactpersoon", "Annuleren"), then the
+    checked save: the same refusals, scope and audit as any other change."""
+    clock = clock or clocks.current()
+    try:
+        with session.no_autoflush:  # the save below must still see what the operation changed
+            operation(session, item, actor, clock, **arguments)
+    except DomainError:
+        session.rollback()
+        raise
+    except StaleDataError:
+        session.rollback()
+        raise concurrent_edit() from None
+    except IntegrityError:
+        session.rollback()
+        raise DomainError(_("Dit kon niet worden opgeslagen omdat iemand anders tegelijk iets wijzigde. "
+                            "Probeer het nog eens.")) from None
+    save(session, item, actor, is_new=False, clock=clock)
+
+
+def delete(session, item, actor, commit=True, clock=None):
+    """The domain's delete rules, the scope for deleting, then the delete; or roll back and raise."""
+    clock = clock or clocks.current()
+    try:
+        if not is_in_scope(session, actor, type(item), item.id, DELETE):
+            raise OutOfScope()
+        apply_rules(DELETE, session, item, actor, clock)
+        session.delete(item)
+        if commit:
+            session.commit()
+    except (DomainError, OutOfScope):
+        session.rollback()
+        raise
+    except IntegrityError:
+        session.rollback()
+        raise DomainError(_("Dit gegeven is nog in gebruik en kan niet worden verwijderd.")) from None
+    except SQLAlchemyError:
+        session.rollback()
+        log.exception("database error deleting %s", type(item).__name__)
+        raise DomainError(_("Het gegeven kon niet worden verwijderd.")) from None
+
+
 class ScopedSQLAInterface(SQLAInterface):
+    """FAB's data interface, writing through ``save``/``delete`` as the request's user."""
+
     def add(self, item, commit=True):
-        self._save(item, is_new=True, commit=commit)
+        save(self.session, item, current_actor(), is_new=True, commit=commit)
 
     def edit(self, item, commit=True):
-        self._save(item, is_new=False, commit=commit)
-
-    def _save(self, item, is_new, commit):
-        # Read the pending changes before anything can autoflush them away (loading the actor's
-        # roles, for one, is a query).
-        with self.session.no_autoflush:
-            changed = [] if is_new else changed_fixed_fields(item)
-            errors = text_errors(item)
-            if not errors:
-                errors = normalise_phone_fields(item)
-            actor = current_actor()
-            fixed_allowed = may_change_fixed_data(actor)
-        try:
-            if errors:
-                raise DomainError(_("Controleer de gemarkeerde velden."), errors)
-            if not fixed_allowed:
-                if changed:
-                    raise DomainError(
-                        _("Vaste gegevens worden door het fonds beheerd en kunnen hier niet worden "
-                          "gewijzigd. Klopt er iets niet? Gebruik \"Gegevens kloppen niet\"."),
-                        {name: _("Vast gegeven: niet te wijzigen.") for name in changed})
-            self.session.add(item)
-            self.session.flush()
-            if not is_in_scope(self.session, actor, type(item), item.id):
-                raise OutOfScope()
-            if commit:
-                self.session.commit()
-        except (DomainError, OutOfScope):
-            self.session.rollback()
-            raise
-        except StaleDataError:
-            self.session.rollback()
-            raise ConcurrentEdit(_("Iemand anders heeft dit gegeven op hetzelfde moment gewijzigd. Er is niets "
-                                "opgeslagen: open het opnieuw en probeer het nog eens."))
-        except IntegrityError:
-            self.session.rollback()
-            log.warning("integrity error saving %s", type(item).__name__, exc_info=True)
-            raise DomainError(_("Dit gegeven bestaat al of verwijst naar iets dat niet bestaat."))
-        except SQLAlchemyError:
-            self.session.rollback()
-            log.exception("database error saving %s", type(item).__name__)
-            raise DomainError(_("De gegevens konden niet worden opgeslagen. Controleer uw invoer."))
-
-    def edit_with(self, item, change):
-        """``change()`` (a domain rule that may flush, such as switching the main contact), then the
-        usual checked save; a concurrent edit or a broken constraint becomes a Dutch refusal."""
-        try:
-            change()
-        except StaleDataError:
-            self.session.rollback()
-            raise ConcurrentEdit(_("Iemand anders heeft dit gegeven op hetzelfde moment gewijzigd. Er is niets "
-                                   "opgeslagen: open het opnieuw en probeer het nog eens."))
-        except IntegrityError:
-            self.session.rollback()
-            raise DomainError(_("Dit kon niet worden opgeslagen omdat iemand anders tegelijk iets wijzigde. "
-                                "Probeer het nog eens."))
-        self.edit(item)
+        save(self.session, item, current_actor(), is_new=False, commit=commit)
 
     def delete(self, item, commit=True):
-        try:
-            self.session.delete(item)
-            if commit:
-                self.session.commit()
-        except IntegrityError:
-            self.session.rollback()
-            raise DomainError(_("Dit gegeven is nog in gebruik en kan niet worden verwijderd."))
-        except SQLAlchemyError:
-            self.session.rollback()
-            log.exception("database error deleting %s", type(item).__name__)
-            raise DomainError(_("Het gegeven kon niet worden verwijderd."))
+        delete(self.session, item, current_actor(), commit=commit)
+
+    def perform(self, operation, item, **arguments):
+        perform(self.session, operation, item, current_actor(), **arguments)
 
     def get(self, id, filters=None, select_columns=None, outer_default_load=False):
         """None for a key that is not an integer (instead of a database type error)."""

@@ -1,11 +1,12 @@
-"""Form fields shared by every domain."""
+"""Form fields shared by every domain: a record chosen by its number, a date typed as dd-mm-jjjj."""
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import select
-from wtforms import Field
+from wtforms import DateField, Field
 
+from app.core.formatting import DATE_FORMAT, parse_date
 from app.extensions import db
-from app.security.scoping import current_actor, scope_clause
+from app.security.scoping import current_actor, restrict
 
 
 class NumberLookupInput:
@@ -27,8 +28,12 @@ class NumberLookupField(Field):
 
     def __init__(self, label=None, validators=None, model=None, **kwargs):
         super().__init__(label, validators, **kwargs)
-        self.model = model
+        self._model = model  # a model, or a function giving it (for a model this package may not import)
         self._raw = None
+
+    @property
+    def model(self):
+        return self._model if isinstance(self._model, type) else self._model()
 
     def _value(self):
         if self._raw is not None:
@@ -43,13 +48,48 @@ class NumberLookupField(Field):
         if not self._raw.isdigit() or int(self._raw) > 2 ** 31 - 1:  # PostgreSQL binds it as INTEGER
             self.data = None
             raise ValueError(str(_l("Typ een nummer (alleen cijfers).")))
-        query = select(self.model).where(self.model.number == int(self._raw))
-        clause = scope_clause(current_actor(), self.model)
-        if clause is not None:
-            query = query.where(clause)
+        model = self.model
+        query = restrict(select(model).where(model.number == int(self._raw)), model, current_actor())
         self.data = db.session.execute(query).scalar_one_or_none()
         if self.data is None:
             raise ValueError(str(_l("Onbekend nummer: %(number)s.", number=self._raw)))
 
     def pre_validate(self, form):
         pass
+
+
+class DutchDateInput:
+    """A plain text input with the dd-mm-jjjj hint; no script needed."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        value = field._value()
+        return Markup(
+            f'<input class="form-control fonds-date" type="text" inputmode="numeric" '
+            f'placeholder="dd-mm-jjjj" maxlength="10" autocomplete="off" '
+            f'name="{escape(field.name)}" id="{escape(kwargs["id"])}" value="{escape(value)}">'
+        )
+
+
+class DutchDateField(DateField):
+    widget = DutchDateInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format=DATE_FORMAT, **kwargs)
+
+    def validate(self, form, extra_validators=()):
+        valid = super().validate(form, extra_validators)
+        if self.process_errors:  # DataRequired would replace "Ongeldige datum" by "required"
+            self.errors = list(self.process_errors)
+            return False
+        return valid
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = parse_date(valuelist[0])
+        except ValueError:
+            self.data = None
+            raise ValueError(str(_l("Ongeldige datum: typ dd-mm-jjjj, bijvoorbeeld 31-01-2025.")))

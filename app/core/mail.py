@@ -9,12 +9,13 @@ import logging
 import smtplib
 import threading
 import uuid
-from datetime import datetime, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 from flask import current_app
+
+from app.core.clock import now
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,7 @@ def build_message(to, subject, body, sender=None):
     message["From"] = sender or current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = to
     message["Subject"] = subject
-    message["Date"] = format_datetime(datetime.now(timezone.utc))
+    message["Date"] = format_datetime(now())
     message["Message-ID"] = make_msgid(domain=message["From"].rpartition("@")[2] or None)
     message.set_content(body)
     return message
@@ -61,7 +62,7 @@ def smtp_settings(config):
 def write_to_outbox(message, outbox_dir):
     outbox = Path(outbox_dir)
     outbox.mkdir(parents=True, exist_ok=True)
-    name = f"{datetime.now():%Y%m%d-%H%M%S-%f}-{uuid.uuid4().hex[:8]}.eml"
+    name = f"{now():%Y%m%d-%H%M%S-%f}-{uuid.uuid4().hex[:8]}.eml"  # UTC
     path = outbox / name
     path.write_bytes(bytes(message))
     log.info("mail to %s (%s) written to %s", _mask(message["To"]), message["Subject"], path)

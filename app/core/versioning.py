@@ -8,11 +8,12 @@ field) and with the API (ETag / If-Match), and is compared with the stored one b
 written: a stale save is refused with a Dutch message that says who changed what, and A's input is
 shown again to compare.
 """
-from flask_babel import format_datetime, gettext as _
+from flask_babel import gettext as _
 from sqlalchemy import Integer
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
-from app.core.datamodel import DomainError
+from app.core.formatting import format_date
+from app.core.operations import DomainError
 
 VERSION_FIELD = "row_version"
 
@@ -75,5 +76,4 @@ def last_change_by(item):
     if not entries:
         return ""
     entry = entries[0]
-    return _(" (door %(who)s om %(time)s)", who=entry.user_email or _("het systeem"),
-             time=format_datetime(entry.at, "dd-MM-yyyy HH:mm"))  # audit times are UTC; shown local
+    return _(" (door %(who)s om %(time)s)", who=entry.user_email or _("het systeem"), time=format_date(entry.at))

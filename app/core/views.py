@@ -1,51 +1,46 @@
-"""ScopedModelView and ScopedModelRestApi: FAB's CRUD view and REST API with the portal's rules.
+"""ScopedModelView: FAB's CRUD pages with the portal's rules (the REST API's twin is app.core.api).
 
-Every domain view subclasses these and declares only columns and labels. The base classes:
-- add the scope filter (app.security.scoping) to every list, show, edit, delete and API call;
-- scope every relation dropdown and the API's _info, so no foreign row is offered;
-- load actions' rows through the scope (stock FAB loads them unfiltered) and refuse downloads of
+Every domain view subclasses it and declares only columns and labels. The base class:
+- limits every list, show, edit, delete and action to what the user may do there (app.security.scoping:
+  read for list and show, update for edit and actions, delete for delete) and every relation dropdown
+  and ``?_flt_`` pre-fill to what the user may read;
+- loads actions' rows through the scope (stock FAB loads them unfiltered) and refuses downloads of
   arbitrary uploaded files (stock FAB serves any file in UPLOAD_FOLDER);
-- write through ScopedSQLAInterface, so a new or edited row outside the scope, a changed fixed
-  field, a NUL byte or an over-long text is refused with a Dutch message and nothing is saved;
-- show and accept dates as dd-mm-jjjj;
-- show staff a record's changes ("Wijzigingen", app.core.audit) and, with ``audit_views``, log
-  every opening of a personal dossier.
+- writes through app.core.datamodel, so the domain's operations and state machine run, and a row
+  outside the scope, a changed fixed field, a NUL byte or an over-long text is refused with a Dutch
+  message and nothing is saved;
+- shows and accepts dates as dd-mm-jjjj;
+- shows staff a record's changes ("Wijzigingen", app.core.audit) and its status history, and, with
+  ``audit_views``, logs every opening of a personal dossier.
 """
-import datetime as dt
-
 from flask import abort, current_app, flash, redirect, request
-from flask_appbuilder import MasterDetailView, ModelRestApi, ModelView
+from flask_appbuilder import MasterDetailView, ModelView
 from flask_appbuilder.baseviews import expose as expose_view
-from flask_appbuilder.const import API_RESULT_RES_KEY
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_args, get_page_size_args
 from flask_babel import lazy_gettext as _l
-from marshmallow import ValidationError
 from wtforms import HiddenField
 from wtforms.validators import StopValidation
-from sqlalchemy import Date, DateTime, Integer, inspect
+from sqlalchemy import Date, DateTime, Integer, inspect, select
 
 from app.core.datamodel import (
-    SCOPE_FILTER, ConcurrentEdit, DomainError, ScopedSQLAInterface, fixed_fields, may_change_fixed_data,
+    SCOPE_FILTER, DomainError, ScopedSQLAInterface, fixed_fields, may_change_fixed_data,
+    scope_filter,
 )
-from app.core.dates import DutchDateField, format_date
 from app.core.export import csv_response
+from app.core.fields import DutchDateField
+from app.core.formatting import display_value
 from app.core.search.view import SearchListMixin
-from app.core.versioning import (
-    VERSION_FIELD, Versioned, etag, if_match_version, refuse_stale, submitted_version,
-)
-from app.security.scoping import OutOfScope, current_actor
+from app.core.versioning import VERSION_FIELD, Versioned, refuse_stale, submitted_version
+from app.security.scoping import DELETE, READ, UPDATE, OutOfScope, current_actor, is_in_scope, restrict
 
 
-def display_value(value):
-    """How a value reads on a page or in an export: dates dd-mm-jjjj, Ja/Nee, nothing for empty."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(_l("Ja") if value else _l("Nee"))
-    if isinstance(value, (dt.date, dt.datetime)):
-        return format_date(value)
-    return value
+def _as_key(value):
+    try:
+        key = int(value)
+    except (TypeError, ValueError):
+        return None
+    return key if INTEGER_RANGE[0] <= key <= INTEGER_RANGE[1] else None
 
 
 def local_next_url():
@@ -64,38 +59,6 @@ def fits_an_integer_column(form, field):
     the column cannot hold (a database error, not a message)."""
     if isinstance(field.data, int) and not INTEGER_RANGE[0] <= field.data <= INTEGER_RANGE[1]:
         raise StopValidation(str(_l("Dit getal is te groot of te klein.")))
-
-
-def has_oversized_integer(value):
-    """Any integer in a JSON document that no INTEGER column could hold (an id of 2**63 would reach
-    the database through marshmallow's relation lookup and end in an overflow, not a message)."""
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int):
-        return not INTEGER_RANGE[0] <= value <= INTEGER_RANGE[1]
-    if isinstance(value, dict):
-        return any(has_oversized_integer(v) for v in value.values())
-    if isinstance(value, list):
-        return any(has_oversized_integer(v) for v in value)
-    return False
-
-
-def bad_relation_values(model, document):
-    """Relation fields whose value is not an id (an integer or null): FAB's schema would look the text
-    up by primary key, which PostgreSQL answers with a database error."""
-    if not isinstance(document, dict):
-        return []
-
-    def is_id(value):
-        return value is None or (isinstance(value, int) and not isinstance(value, bool))
-
-    bad = []
-    for name in relation_names(model):
-        if name in document:
-            value = document[name]
-            if not (is_id(value) or (isinstance(value, list) and all(is_id(v) for v in value))):
-                bad.append(name)
-    return bad
 
 
 def relation_names(model):
@@ -122,7 +85,10 @@ class ScopedModelView(SearchListMixin, ModelView):
 
     def __init__(self, **kwargs):
         model = self.datamodel.obj
-        self.base_filters = [SCOPE_FILTER] + list(self.base_filters or [])
+        own_filters = list(self.base_filters or [])
+        self.base_filters = [SCOPE_FILTER] + own_filters
+        self._write_filters = {action: self.datamodel.get_filters().add_filter_list([scope_filter(action)] + own_filters)
+                               for action in (UPDATE, DELETE)}
         self.add_form_query_rel_fields = scoped_relation_filters(model, self.add_form_query_rel_fields)
         self.edit_form_query_rel_fields = scoped_relation_filters(model, self.edit_form_query_rel_fields)
         self.search_form_query_rel_fields = scoped_relation_filters(model, self.search_form_query_rel_fields)
@@ -169,6 +135,24 @@ class ScopedModelView(SearchListMixin, ModelView):
             self.label_columns, columns, self.description_columns, self.validators_columns,
             {k: v for k, v in extra_fields.items() if k in columns}, rel_fields)
 
+    def _item_for(self, action, pk):
+        """The record ``pk`` if the user may ``action`` it, else None (a 404 for the caller)."""
+        filters = self._base_filters if action == READ else self._write_filters[action]
+        return self.datamodel.get(self._deserialize_pk_if_composite(pk), filters)
+
+    def _fill_form_exclude_cols(self, exclude_cols, form):
+        """FAB fills a form field from ``?_flt_<n>_<relation>=<id>`` with the related row loaded
+        unscoped; here only a row the user may read, and any other id is a 404."""
+        for name in exclude_cols:
+            related = self.datamodel.get_related_model(name)
+            value = self._filters.get_filter_value(name)
+            row = self.datamodel.session.execute(restrict(
+                select(related).where(related.id == _as_key(value)), related, current_actor(), READ)).scalar_one_or_none()
+            if row is None:
+                abort(404)
+            if hasattr(form, name):
+                getattr(form, name).data = row
+
     # --- add / edit: refusals re-render the form with the user's input and a Dutch message -----
     def _add(self):
         get_filter_args(self._filters, disallow_if_not_in_search=False)
@@ -195,8 +179,6 @@ class ScopedModelView(SearchListMixin, ModelView):
     def prefill_add_form(self, form):
         """Values an add form opens with: the row a link came from ("Nieuwe contactpersoon" on a company's
         tab), only when it lies in the user's scope (the lookup checks it again when the form is posted)."""
-        from app.security.scoping import is_in_scope
-
         for name, model in self.prefill_from_args.items():
             pk = request.args.get(name, type=int)
             if pk and INTEGER_RANGE[0] <= pk <= INTEGER_RANGE[1] and \
@@ -231,7 +213,7 @@ class ScopedModelView(SearchListMixin, ModelView):
     def _edit(self, pk):
         get_filter_args(self._filters, disallow_if_not_in_search=False)
         exclude_cols = self._filters.get_relation_cols()
-        item = self.datamodel.get(pk, self._base_filters)
+        item = self._item_for(UPDATE, pk)
         if not item:
             abort(404)
         pk = self.datamodel.get_pk_value(item)
@@ -277,10 +259,12 @@ class ScopedModelView(SearchListMixin, ModelView):
 
     def _get_show_widget(self, pk, item, widgets=None, actions=None, show_fieldsets=None):
         from app.core.audit import audit_spec, record_view
-        from app.core.audit_view import history, may_read_audit_log
+        from app.core.audit_view import history, may_read_audit_log, status_history
 
         widgets = super()._get_show_widget(pk, item, widgets, actions, show_fieldsets)
         widgets["show"].template_args["fixed_columns"] = fixed_fields(self.datamodel.obj)
+        if getattr(self.datamodel.obj, "__states__", None) is not None:
+            widgets["show"].template_args["status_history"] = status_history(item)
         if audit_spec(self.datamodel.obj) is not None and may_read_audit_log():
             widgets["show"].template_args["history"] = history(self.datamodel.session, item, self)
         if self.audit_views:
@@ -292,7 +276,6 @@ class ScopedModelView(SearchListMixin, ModelView):
             if not is_new and VERSION_FIELD in form:
                 refuse_stale(item, submitted_version(form[VERSION_FIELD].data), self._differences(form, item))
             form.populate_obj(item)
-            (self.pre_add if is_new else self.pre_update)(item)
             (self.datamodel.add if is_new else self.datamodel.edit)(item)
         except OutOfScope:
             self.datamodel.session.rollback()
@@ -308,11 +291,10 @@ class ScopedModelView(SearchListMixin, ModelView):
         return True
 
     def _delete(self, pk):
-        item = self.datamodel.get(pk, self._base_filters)
+        item = self._item_for(DELETE, pk)
         if not item:
             abort(404)
         try:
-            self.pre_delete(item)
             self.datamodel.delete(item)
         except DomainError as error:
             flash(error.message, "danger")
@@ -323,10 +305,24 @@ class ScopedModelView(SearchListMixin, ModelView):
 
     # --- FAB holes: actions load rows unfiltered; download serves any uploaded file -------------
     def _scoped_item(self, pk):
-        item = self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters)
+        """An action changes its row: the row must be one the user may update."""
+        item = self._item_for(UPDATE, pk)
         if item is None:
             abort(404)
         return item
+
+    def perform(self, operation, item, success_message):
+        """Run a domain operation on ``item`` as an action (flash the outcome, back to where the user
+        came from); a row outside the scope is a 404."""
+        try:
+            self.datamodel.perform(operation, item)
+        except OutOfScope:
+            abort(404)
+        except DomainError as error:
+            flash(error.message, "danger")
+        else:
+            flash(success_message, "success")
+        return redirect(local_next_url() or self.get_redirect())
 
     @expose_view("/action/<string:name>/<pk>", methods=["GET", "POST"])
     def action(self, name, pk):
@@ -360,12 +356,6 @@ class ScopedModelView(SearchListMixin, ModelView):
         abort(404)  # uploads are served only by /bestanden/<token> (app/core/upload_views.py), scoped by owner
 
 
-def fresh(schema):
-    """A new instance of one of FAB's shared marshmallow schemas: loading into an instance keeps state
-    on the schema object, so a shared one is not safe when two requests load at the same time."""
-    return type(schema)()
-
-
 class ScopedMasterDetailView(MasterDetailView):
     """FAB's master/detail list with the master row loaded through the scope (stock FAB does not)."""
 
@@ -382,101 +372,17 @@ class ScopedMasterDetailView(MasterDetailView):
         return super().list(pk)
 
 
-class ScopedModelRestApi(ModelRestApi):
-    """FAB's REST API with the same scope, validation and Dutch refusals as the pages."""
 
-    allow_browser_login = False  # token only: a cookie must never authorise a write (CSRF)
-    audit_views = False  # personal dossiers: every record read writes a "view" audit row
 
-    def __init__(self):
-        model = self.datamodel.obj
-        self.base_filters = [SCOPE_FILTER] + list(self.base_filters or [])
-        self.add_query_rel_fields = scoped_relation_filters(model, self.add_query_rel_fields)
-        self.edit_query_rel_fields = scoped_relation_filters(model, self.edit_query_rel_fields)
-        super().__init__()
-
-    def post_headless(self):
-        if not request.is_json:
-            return self.response_400(message=str(_l("Verwacht JSON.")))
-        refusal = self._refuse_unusable_json(request.get_json(silent=True))
-        if refusal is not None:
-            return refusal
-        try:
-            item = fresh(self.add_model_schema).load(request.json)
-        except ValidationError as err:
-            return self.response_422(message=err.messages)
-        return self._save(item, is_new=True)
-
-    def get_headless(self, pk, **kwargs):
-        """FAB's get, plus an ETag with the record's version for a later If-Match; a read of a personal
-        dossier (``audit_views``) is logged."""
-        response = super().get_headless(pk, **kwargs)
-        if response.status_code == 200:
-            item = self.datamodel.get(pk, self._base_filters)
-            if isinstance(item, Versioned):
-                response.headers["ETag"] = etag(item)
-            if self.audit_views:
-                from app.core.audit import record_view
-
-                record_view(self.datamodel.session, item)
-        return response
-
-    def put_headless(self, pk):
-        item = self.datamodel.get(pk, self._base_filters)
-        if not item:
-            return self.response_404()
-        if isinstance(item, Versioned) and request.headers.get("If-Match"):
-            if if_match_version(request.headers["If-Match"]) != item.version:
-                return self.response(412, message=str(_l(
-                    "Dit gegeven is gewijzigd sinds u het ophaalde (If-Match klopt niet): haal het opnieuw op.")))
-        if not request.is_json:
-            return self.response_400(message=str(_l("Verwacht JSON.")))
-        refusal = self._refuse_unusable_json(request.get_json(silent=True))
-        if refusal is not None:
-            return refusal
-        try:
-            data = self._merge_update_item(item, request.json)
-            item = fresh(self.edit_model_schema).load(data, instance=item)
-        except ValidationError as err:
-            self.datamodel.session.rollback()
-            return self.response_422(message=err.messages)
-        return self._save(item, is_new=False)
-
-    def _refuse_unusable_json(self, document):
-        if has_oversized_integer(document):
-            return self.response_422(message=str(_l("Dit getal is te groot of te klein.")))
-        bad = bad_relation_values(self.datamodel.obj, document)
-        if bad:
-            return self.response_422(message={name: [str(_l("Geef het nummer (id) van een bestaand gegeven."))]
-                                              for name in bad})
-        return None
-
-    def _save(self, item, is_new):
-        try:
-            (self.pre_add if is_new else self.pre_update)(item)
-            (self.datamodel.add if is_new else self.datamodel.edit)(item)
-        except OutOfScope:
-            return self.response_404()
-        except ConcurrentEdit as error:
-            return self.response(409, message=error.message)
-        except DomainError as error:
-            return self.response_422(message=error.errors or error.message)
-        (self.post_add if is_new else self.post_update)(item)
-        schema = self.add_model_schema if is_new else self.edit_model_schema
-        body = {API_RESULT_RES_KEY: schema.dump(item, many=False)}
-        if is_new:
-            body["id"] = item.id
-            return self.response(201, **body)
-        return self.response(200, **body)
-
-    def delete_headless(self, pk):
-        item = self.datamodel.get(pk, self._base_filters)
-        if not item:
-            return self.response_404()
-        try:
-            self.pre_delete(item)
-            self.datamodel.delete(item)
-        except DomainError as error:
-            return self.response_422(message=error.message)
-        self.post_delete(item)
-        return self.response(200, message="OK")
+def record_view(model, name, *, titles, help_text, labels, columns, list_columns, search_fields,
+                fields=None, formatters=None, validators=None, breadcrumb_parent=None):
+    """The records staff keep behind a dossier tab share one shape: listed with the search bar, added
+    and changed by staff, read by the others within their scope. ``titles``: (list, show, add, edit)."""
+    return type(name, (ScopedModelView,), {
+        "datamodel": ScopedSQLAInterface(model), "breadcrumb_parent": breadcrumb_parent,
+        "list_title": titles[0], "show_title": titles[1], "add_title": titles[2], "edit_title": titles[3],
+        "help_text": help_text, "label_columns": labels, "list_columns": list_columns,
+        "show_columns": columns, "add_columns": columns, "edit_columns": columns, "search_fields": search_fields,
+        "add_form_extra_fields": fields or {}, "edit_form_extra_fields": fields or {},
+        "formatters_columns": formatters or {}, "validators_columns": validators or {},
+    })

@@ -1,14 +1,20 @@
 """The register: regions, sub-branches, companies (werkgevers), their contacts, employees and their
-employment history, and codes (MijnOOM chapters 6 and 7)."""
+employment history, codes, and what the fund keeps about a company besides (MijnOOM chapters 6 and
+7): error reports ("Gegevens kloppen niet"), the company's codes and its post."""
 import datetime as dt
 from typing import Optional
 
 from flask_appbuilder import Model
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, text
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.versioning import Versioned
+from app.core.clock import UtcDateTime
 from app.core.search.keys import active_only_indexes, key_column
+from app.core.states import HasStatusHistory, State, StateMachine
+from app.core.versioning import Versioned
+from app.security.manager import FondsUser
+from app.security.roles import STAFF
 from app.security.scoping import COMPANY, EMPLOYEE, REGION, Scope
 
 
@@ -202,6 +208,85 @@ class Employment(Versioned, Model):
 
     def __str__(self):
         return f"{self.company} {self.start_date:%d-%m-%Y}"
+
+
+class CompanyCode(Versioned, Model):
+    """A code the fund characterises a company with (M6.3.7 "Codes")."""
+
+    __tablename__ = "company_code"
+    __scope__ = Scope(columns={COMPANY: "company_id"}, via=("company_id", Company))
+    __table_args__ = (UniqueConstraint("company_id", "code_id", name="uq_company_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"))
+    code_id: Mapped[int] = mapped_column(ForeignKey("code.id"), index=True)
+    since: Mapped[Optional[dt.date]] = mapped_column(Date)
+
+    company: Mapped[Company] = relationship()
+    code: Mapped[Code] = relationship(lazy="joined")
+
+    def __str__(self):
+        return str(self.code)
+
+
+class PostItem(Versioned, Model):
+    """Post (M6.3.7): mail the company sent to the fund, and when the fund confirmed receiving it."""
+
+    __tablename__ = "post_item"
+    __scope__ = Scope(columns={COMPANY: "company_id"}, via=("company_id", Company))
+    __table_args__ = (Index("ix_post_item_company_received", "company_id", "received_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"))
+    received_on: Mapped[dt.date] = mapped_column(Date)
+    subject: Mapped[str] = mapped_column(String(200))
+    reference: Mapped[Optional[str]] = mapped_column(String(50))
+    confirmed_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+
+    company: Mapped[Company] = relationship()
+
+    def __str__(self):
+        return self.subject
+
+
+class ReportState(State):
+    """Error report states (M6.1): staff either correct the fixed data or explain why not."""
+
+    OPEN = "open", _l("Open")
+    RESOLVED = "resolved", _l("Aangepast")
+    REJECTED = "rejected", _l("Niet aangepast")
+
+
+class ErrorReport(HasStatusHistory, Versioned, Model):
+    """"Gegevens kloppen niet" (M6.1): what is wrong in a company's fixed data, by whom; staff resolve it
+    and the reporter sees the outcome."""
+
+    __tablename__ = "error_report"
+    # The reporter keeps reading their report; filing one needs the company in the reporter's scope.
+    __scope__ = Scope(via=("company_id", Company), owner="reporter_id")
+    __states__ = StateMachine(ReportState, initial=ReportState.OPEN, transitions={
+        ReportState.OPEN: {ReportState.RESOLVED: {STAFF}, ReportState.REJECTED: {STAFF}},
+        ReportState.RESOLVED: {ReportState.OPEN: {STAFF}},
+        ReportState.REJECTED: {ReportState.OPEN: {STAFF}},
+    })
+    __table_args__ = (Index("ix_error_report_status_id", "status", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), index=True)
+    reporter_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id"), index=True)
+    reported_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    description: Mapped[str] = mapped_column(String(2000))
+    status: Mapped[str] = mapped_column(String(10), default=ReportState.OPEN.value)
+    resolution: Mapped[Optional[str]] = mapped_column(String(2000))
+    resolved_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id"))
+    resolved_at: Mapped[Optional[dt.datetime]] = mapped_column(UtcDateTime)
+
+    company: Mapped[Company] = relationship()
+    reporter = relationship(FondsUser, foreign_keys=[reporter_id])
+    resolved_by = relationship(FondsUser, foreign_keys=[resolved_by_id])
+
+    def __str__(self):
+        return f"{self.company} – {self.reported_at:%d-%m-%Y}" if self.reported_at else str(self.company)
 
 
 from app.registry.rules import register_count_maintenance  # noqa: E402  (needs the models above)

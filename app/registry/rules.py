@@ -1,10 +1,15 @@
-"""Register rules, tested without HTTP."""
+"""Register rules, tested without HTTP: the main contact, error reports, the active-employee count.
+
+The operations take (session, record, actor, clock) and are run by the data layer for every path
+(app.core.operations)."""
+from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.registry.models import ContactPerson
+from app.core.operations import DomainError, on_create, on_update, previous
+from app.registry.models import ContactPerson, ErrorReport, ReportState
 
 
-def make_main_contact(session, contact):
+def make_main_contact(session, contact, actor=None, clock=None):
     """"Maak hoofdcontactpersoon" (M6.3.7): this contact becomes the company's only main contact.
 
     The old main contact is demoted and flushed first: a partial unique index allows one main contact
@@ -18,6 +23,36 @@ def make_main_contact(session, contact):
     if others:
         session.flush()
     contact.is_main = True
+
+
+@on_create(ErrorReport)
+def file_error_report(session, report, actor, clock):
+    """"Gegevens kloppen niet": the reporter is who files it, now; it starts open (the state machine)."""
+    report.reporter_id = actor.id
+    report.reported_at = clock.now()
+    report.resolution = None
+
+
+@on_update(ErrorReport)
+def resolve_error_report(session, report, actor, clock):
+    """Staff close a report with an outcome the reporter can read (the move is recorded with it);
+    reopening makes it nobody's resolution again."""
+    new = report.status
+    old = previous(report, "status")
+    if new == old:
+        return
+    states = ErrorReport.__states__
+    target = states.known(new)
+    if target != ReportState.OPEN and not (report.resolution or "").strip():
+        message = _("Schrijf de uitkomst op: de melder leest die.")
+        raise DomainError(message, {"resolution": message})
+    report.status = old
+    states.transition(report, target, actor, clock.now(), note=report.resolution)
+    if target == ReportState.OPEN:
+        report.resolved_by_id = report.resolved_at = None
+    else:
+        report.resolved_by_id = actor.id
+        report.resolved_at = clock.now()
 
 
 def _contact_companies(session):

@@ -1,22 +1,30 @@
-"""Pages and APIs of the register: Mijn bedrijven, Mijn werknemers, contacts, configuration."""
-from flask import abort, flash, redirect, request, url_for
+"""Pages and APIs of the register: Mijn bedrijven, Mijn werknemers, contacts, error reports, the
+company's codes and post, configuration."""
+from flask import abort, g, redirect, request, url_for
+from flask_appbuilder.actions import action
 from flask_appbuilder.baseviews import expose as expose_view
 from flask_appbuilder.security.decorators import has_access, permission_name
-from flask_appbuilder.actions import action
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
-from wtforms.validators import InputRequired, Optional as OptionalValidator
+from wtforms import SelectField
+from wtforms.validators import InputRequired, Length, Optional as OptionalValidator
 
-from app.core.datamodel import DomainError, ScopedSQLAInterface
-from app.core.fields import NumberLookupField
-from app.core.search.fields import DateField, LowerTextField, NumberField, TextField
-from app.core.views import ScopedModelRestApi, ScopedModelView, local_next_url
+from app.core.api import ScopedModelRestApi
+from app.core.datamodel import ScopedSQLAInterface
+from app.core.dossier_report import build_report, period_text, read_report_args, report_pdf, report_sections
+from app.core.dossier_views import DossierMixin
 from app.core.export import pdf_response
-from app.dossier.report import SECTIONS as REPORT_SECTIONS, build_report, period_text, read_report_args, report_pdf
-from app.dossier.tabs import COMPANY_TABS, EMPLOYEE_TABS
-from app.dossier.views import DossierMixin
-from app.registry.models import Code, Company, ContactPerson, Employee, Employment, Region, SubBranch
+from app.core.formatting import label_of
+from app.core.search.fields import DateField, DayField, LowerTextField, NumberField, TextField
+from app.core.views import ScopedModelView, local_next_url, record_view
+from app.registry.fields import COMPANY_PARENT, company_field, company_fields, employee_field
+from app.registry.models import (
+    Code, Company, CompanyCode, ContactPerson, Employee, Employment, ErrorReport, PostItem, Region, ReportState,
+    SubBranch,
+)
 from app.registry.rules import make_main_contact
+from app.security import permissions as P
+from app.security.scoping import current_actor
 
 COMPANY_LABELS = {
     "number": _l("Nummer"), "name": _l("Naam"), "address": _l("Vestigingsadres"),
@@ -51,7 +59,7 @@ VARIABLE_COMPANY = ["advisor_address", "advisor_postcode", "advisor_place", "pho
 
 class ContactPersonView(ScopedModelView):
     datamodel = ScopedSQLAInterface(ContactPerson)
-    breadcrumb_parent = ("company", "CompanyView")
+    breadcrumb_parent = COMPANY_PARENT
     list_title = show_title = _l("Contactpersonen")
     add_title = _l("Contactpersoon toevoegen")
     edit_title = _l("Contactpersoon bewerken")
@@ -65,29 +73,89 @@ class ContactPersonView(ScopedModelView):
         LowerTextField("job_title", _l("Functie"), ContactPerson.job_title),
         LowerTextField("email", _l("E-mail"), ContactPerson.email),
     )
-    search_columns = ["surname", "email"]
-    order_columns = ["surname"]
-    base_order = ("surname", "asc")
-    add_form_extra_fields = edit_form_extra_fields = {
-        "company": NumberLookupField(_l("Bedrijfsnummer"), [InputRequired()], model=Company),
-    }
+    add_form_extra_fields = edit_form_extra_fields = company_fields()
     formatters_columns = {"is_main": lambda main: "H" if main else ""}
     prefill_from_args = {"company": Company}
 
     @action("make_main", _l("Maak hoofdcontactpersoon"), None, "fa-star", multiple=False)
     def make_main(self, item):
-        try:
-            self.datamodel.edit_with(item, lambda: make_main_contact(self.datamodel.session, item))
-        except DomainError as error:
-            flash(error.message, "danger")
-        else:
-            flash(_l("%(name)s is nu de hoofdcontactpersoon.", name=str(item)), "success")
-        return redirect(local_next_url() or self.get_redirect())
+        return self.perform(make_main_contact, item, _l("%(name)s is nu de hoofdcontactpersoon.", name=str(item)))
 
     def post_add_redirect(self):
         return redirect(local_next_url() or self.get_redirect())
 
     post_edit_redirect = post_delete_redirect = post_add_redirect
+
+
+class ErrorReportView(ScopedModelView):
+    """"Gegevens kloppen niet" (M6.1): anyone who sees a company files a report on its fixed data;
+    staff resolve it; the reporter follows the outcome here. Who filed it when, and the rules of its
+    states, are the domain's (app.registry.rules)."""
+
+    datamodel = ScopedSQLAInterface(ErrorReport)
+    breadcrumb_parent = COMPANY_PARENT
+    list_title = _l("Foutmeldingen")
+    show_title = _l("Foutmelding")
+    add_title = _l("Gegevens kloppen niet")
+    edit_title = _l("Foutmelding afhandelen")
+    help_text = _l("Meldingen over vaste gegevens van bedrijven die niet kloppen. Het fonds past de "
+                   "gegevens aan of legt uit waarom niet; de melder ziet hier de uitkomst.")
+    label_columns = {"company": _l("Bedrijf"), "company.name": _l("Bedrijf"), "reporter": _l("Gemeld door"),
+                     "reported_at": _l("Gemeld op"), "description": _l("Wat klopt er niet?"),
+                     "status": _l("Status"), "resolution": _l("Uitkomst"), "resolved_by": _l("Afgehandeld door"),
+                     "resolved_at": _l("Afgehandeld op")}
+    list_columns = ["reported_at", "company.name", "description", "status", "resolution"]
+    show_columns = ["company", "reporter", "reported_at", "description", "status", "resolution",
+                    "resolved_by", "resolved_at"]
+    add_columns = ["company", "description"]
+    edit_columns = ["status", "resolution"]
+    search_fields = (
+        LowerTextField("status", _l("Status"), ErrorReport.status),
+        DayField("reported_at", _l("Gemeld op"), ErrorReport.reported_at),
+    )
+    default_sort = "reported_at"
+    default_descending = True
+    add_form_extra_fields = {"company": company_field()}
+    prefill_from_args = {"company": Company}
+    edit_form_extra_fields = {
+        "status": SelectField(_l("Status"), choices=[(state.value, state.title) for state in ReportState]),
+    }
+    validators_columns = {"description": [InputRequired(), Length(max=2000)], "resolution": [Length(max=2000)]}
+    formatters_columns = {"status": lambda status: label_of(ReportState.labels(), status)}
+
+    def post_add(self, item):
+        g.added_error_report = item.id
+
+    def post_add_redirect(self):
+        """To the report just filed, where the reporter will see the outcome."""
+        report_id = getattr(g, "added_error_report", None)
+        if report_id and self.appbuilder.sm.has_access("can_show", self.class_permission_name):
+            return redirect(url_for(f"{self.endpoint}.show", pk=report_id))
+        return super().post_add_redirect()
+
+
+CompanyCodeView = record_view(
+    CompanyCode, "CompanyCodeView",
+    titles=(_l("Bedrijfscodes"), _l("Bedrijfscode"), _l("Code toekennen"), _l("Bedrijfscode bewerken")),
+    help_text=_l("De codes waarmee het fonds een bedrijf karakteriseert."),
+    labels={"company": _l("Bedrijf"), "company.name": _l("Bedrijf"), "code": _l("Code"), "code.code": _l("Code"),
+            "since": _l("Sinds")},
+    columns=["company", "code", "since"], list_columns=["company.name", "code.code", "since"],
+    search_fields=(DateField("since", _l("Sinds"), CompanyCode.since),),
+    fields=company_fields(), breadcrumb_parent=COMPANY_PARENT)
+
+PostItemView = record_view(
+    PostItem, "PostItemView",
+    titles=(_l("Post"), _l("Poststuk"), _l("Poststuk registreren"), _l("Poststuk bewerken")),
+    help_text=_l("Post die bedrijven naar het fonds stuurden, en wanneer het fonds de ontvangst bevestigde."),
+    labels={"company": _l("Bedrijf"), "company.name": _l("Bedrijf"), "received_on": _l("Ontvangen"),
+            "subject": _l("Onderwerp"), "reference": _l("Kenmerk"), "confirmed_on": _l("Ontvangst bevestigd")},
+    columns=["company", "received_on", "subject", "reference", "confirmed_on"],
+    list_columns=["received_on", "company.name", "subject", "confirmed_on"],
+    search_fields=(DateField("received_on", _l("Ontvangen"), PostItem.received_on),
+                   LowerTextField("subject", _l("Onderwerp"), PostItem.subject)),
+    fields=company_fields(), breadcrumb_parent=COMPANY_PARENT,
+    validators={"received_on": [InputRequired()], "subject": [InputRequired()]})
 
 
 class EmploymentView(ScopedModelView):
@@ -104,18 +172,15 @@ class EmploymentView(ScopedModelView):
         DateField("start_date", _l("Begindatum"), Employment.start_date),
         DateField("end_date", _l("Einddatum"), Employment.end_date),
     )
-    search_columns = ["start_date", "end_date"]
-    base_order = ("start_date", "desc")
     add_form_extra_fields = edit_form_extra_fields = {
-        "employee": NumberLookupField(_l("Werknemernummer"), [InputRequired()], model=Employee),
-        "company": NumberLookupField(_l("Bedrijfsnummer"), [InputRequired()], model=Company),
+        "employee": employee_field(required=True), "company": company_field(),
     }
     validators_columns = {"start_date": [InputRequired()], "end_date": [OptionalValidator()]}
 
 
 class EmployeeView(DossierMixin, ScopedModelView):
     datamodel = ScopedSQLAInterface(Employee)
-    breadcrumb_parent = ("company", "CompanyView")
+    breadcrumb_parent = COMPANY_PARENT
     list_title = _l("Mijn werknemers")
     show_title = _l("Werknemer")
     add_title = _l("Werknemer toevoegen")
@@ -138,19 +203,10 @@ class EmployeeView(DossierMixin, ScopedModelView):
     ]
     add_columns = edit_columns = ["number", "initials", "first_name", "infix", "surname", "birth_date",
                                   "company", "active", "phone", "email", "address", "postcode", "place"]
-    search_columns = ["number", "surname", "place", "active"]
-    order_columns = ["number", "surname", "place"]
-    base_order = ("number", "asc")
     audit_views = True  # a personal dossier: who opened it is logged
-    dossier_tabs = EMPLOYEE_TABS
     inline_columns = ("phone", "email", "address", "postcode", "place")
-
-    def dossier_context(self, item, tab):
-        return {"plan_url": url_for("TrainingPlanEntryView.list", c=f"f0=employee&o0=eq&v0={item.number}")
-                if self.may("can_list", "TrainingPlanEntryView") else None}
     add_form_extra_fields = edit_form_extra_fields = {
-        "company": NumberLookupField(_l("Werkgever (bedrijfsnummer)"), [OptionalValidator()],
-                                     model=Company),
+        "company": company_field(_l("Werkgever (bedrijfsnummer)"), required=False),
     }
     validators_columns = {"number": [InputRequired()], "surname": [InputRequired()]}
 
@@ -184,12 +240,8 @@ class CompanyView(DossierMixin, ScopedModelView):
         (_l("Bedrijfsomschrijving"), {"fields": ["description"]}),
     ]
     add_columns = edit_columns = FIXED_COMPANY + VARIABLE_COMPANY
-    search_columns = ["number", "name", "place", "postcode", "active", "last_visit_date"]
-    order_columns = ["number", "name", "place", "postcode", "last_visit_date"]
-    base_order = ("number", "asc")
-    dossier_tabs = COMPANY_TABS
     dossier_options = (joinedload(Company.region), joinedload(Company.sub_branch))
-    show_template = "dossier/company.html"
+    show_template = "registry/company.html"
     record_routes = {"report": "can_show"}  # one record's pages besides show/edit (the matrix checks them)
     inline_columns = tuple(VARIABLE_COMPANY[:-1])  # the description has its own tab
 
@@ -201,35 +253,29 @@ class CompanyView(DossierMixin, ScopedModelView):
         item = self.datamodel.get(pk, self._base_filters)
         if item is None:
             abort(404)
-        keys, start, end, errors = read_report_args(request.args)
+        user = current_actor()
+        sections = report_sections(Company, user)
+        keys, start, end, errors = read_report_args(request.args, sections)
         wanted = bool(request.args.get("toon") or request.args.get("pdf")) and not errors
-        sections = build_report(self.datamodel.session, item, keys, start, end) if wanted else None
-        if sections is not None and request.args.get("pdf"):
+        report = build_report(self.datamodel.session, item, user, sections, keys, start, end) if wanted else None
+        if report is not None and request.args.get("pdf"):
             from app.core.audit import record_view
 
             record_view(self.datamodel.session, item)  # a download of the company's data, names included
-            return pdf_response(report_pdf(item, sections, start, end), f"rapportage-{item.number}.pdf")
+            pdf = report_pdf(str(item), f"{item.address}, {item.postcode} {item.place}", report, start, end)
+            return pdf_response(pdf, f"rapportage-{item.number}.pdf")
         return self.render_template("dossier/report.html", title=_l("Rapportage"), item=item, view=self,
-                                    sections=sections, all_sections=REPORT_SECTIONS, chosen=keys or
-                                    [t.key for t in REPORT_SECTIONS], start=start, end=end, errors=errors,
+                                    sections=report, all_sections=sections,
+                                    chosen=keys or [t.key for t in sections], start=start, end=end, errors=errors,
                                     period=period_text(start, end))
 
-    def dossier_context(self, item, tab):
-        context = {
+    def dossier_context(self, item):
+        return {
             "dossier_class": "" if item.active else "fonds-inactive",
-            "report_error_url": url_for("ErrorReportView.add", company=item.id)
-            if self.may("can_add", "ErrorReportView") else None,
+            "report_error_url": url_for(f"{P.ERROR_REPORT_VIEW}.add", company=item.id)
+            if self.may("can_add", P.ERROR_REPORT_VIEW) else None,
             "report_url": url_for(f"{self.endpoint}.report", pk=item.id),
         }
-        if tab.key == "contactpersonen":
-            context.update(may_add_contact=self.may("can_add", "ContactPersonView"),
-                           may_edit_contact=self.may("can_edit", "ContactPersonView"),
-                           may_make_main=self.may("make_main", "ContactPersonView"))
-        elif tab.key == "bedrijfsomschrijving":
-            context["description_form"] = self.inline_form(item, ("description",))
-        elif tab.key == "aangevraagd":
-            context["may_cancel"] = self.may("cancel", "ApplicationView")
-        return context
     validators_columns = {
         "number": [InputRequired()], "name": [InputRequired()], "address": [InputRequired()],
         "postcode": [InputRequired()], "place": [InputRequired()], "region": [InputRequired()],
@@ -244,7 +290,6 @@ def _reference_view(model, title, help_text, columns, labels):
         "list_title": title, "show_title": title, "add_title": title, "edit_title": title,
         "help_text": help_text, "label_columns": labels, "list_columns": columns,
         "add_columns": columns, "edit_columns": columns, "show_columns": columns,
-        "search_columns": columns[:2], "base_order": (columns[0], "asc"),
         "search_fields": tuple(LowerTextField(c, labels[c], getattr(model, c)) for c in columns[:2]),
     })
 
@@ -275,7 +320,6 @@ class EmployeeApi(ScopedModelRestApi):
     resource_name = "employee"
     datamodel = ScopedSQLAInterface(Employee)
     audit_views = True  # a personal dossier: who read it is logged
-    breadcrumb_parent = ("company", "CompanyView")
     list_columns = ["id", "number", "initials", "infix", "surname", "place", "company.id", "active"]
     show_columns = ["id", "number", "initials", "first_name", "infix", "surname", "birth_date",
                     "company.id", "active", "phone", "email", "address", "postcode", "place"]
@@ -288,7 +332,6 @@ class EmployeeApi(ScopedModelRestApi):
 class ContactPersonApi(ScopedModelRestApi):
     resource_name = "contact"
     datamodel = ScopedSQLAInterface(ContactPerson)
-    breadcrumb_parent = ("company", "CompanyView")
     list_columns = show_columns = ["id", "company.id", "initials", "surname", "job_title", "phone",
                                    "email", "is_main"]
     add_columns = edit_columns = ["company", "initials", "surname", "job_title", "phone", "email"]

@@ -11,6 +11,7 @@ from flask_babel import force_locale, gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
+from app.core import clock
 from app.core.mail import send_mail
 from app.security import tokens
 from app.security.rules import password_policy
@@ -19,10 +20,6 @@ from app.security.sessions import end_all_sessions
 log = logging.getLogger(__name__)
 
 SET_PASSWORD_ENDPOINT = "FondsAuthDBView.set_password"
-
-
-def utcnow():
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 def _db():
@@ -55,7 +52,7 @@ def find_active_user(email):
 def invite(user, now=None):
     """Mail ``user`` a one-time link to choose a password (INVITATION_VALID_DAYS). Earlier links of
     the user stop working. Returns the .eml path in outbox mode."""
-    now = now or utcnow()
+    now = now or clock.now()
     days = current_app.config["INVITATION_VALID_DAYS"]
     raw = tokens.issue(_db(), user.id, tokens.INVITE, now, dt.timedelta(days=days))
     _db().commit()
@@ -82,7 +79,7 @@ def invite(user, now=None):
 def request_password_reset(email, now=None):
     """Mail a one-time reset link (PASSWORD_RESET_VALID_MINUTES) if ``email`` belongs to an active
     user. The caller answers the same either way; the return value is for tests only."""
-    now = now or utcnow()
+    now = now or clock.now()
     user = find_active_user(email)
     if user is None:
         log.info("password reset asked for an address without an active account")
@@ -121,7 +118,7 @@ def duration_text(minutes):
 
 def user_for_token(raw, now=None):
     """The user a still valid link belongs to, or None."""
-    token = tokens.find_valid(_db(), raw, now or utcnow())
+    token = tokens.find_valid(_db(), raw, now or clock.now())
     return token.user if token is not None else None
 
 
@@ -130,7 +127,7 @@ def set_password_with_token(raw, password, now=None):
     login lockout. Returns the user, or None if the link is unknown, used or expired (nothing
     changes then). Raises PasswordComplexityValidationError for a password the policy refuses."""
     password_policy(password)
-    now = now or utcnow()
+    now = now or clock.now()
     token = tokens.consume(_db(), raw, now)
     if token is None:
         _db().rollback()

@@ -17,12 +17,8 @@ from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import Column, ForeignKey, Integer, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.outplacement.models import OutplacementOrganisation
-from app.registry.models import Company, Employee, Region
 from app.security import sessions
 from app.security.login_guard import AccountThrottle
-from app.security.tokens import AccountToken  # noqa: F401  (registers account_token on the metadata)
-from app.training.models import Institute
 
 log = logging.getLogger(__name__)
 
@@ -44,12 +40,14 @@ class FondsUser(User):
     # Raised at logout and password change: sessions and API tokens of an older epoch are refused.
     session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
-    # Loaded when a scope needs them (advisors, regional managers): not a query on every page of everyone else.
-    regions = relationship(Region, secondary=user_region, lazy="select", order_by=Region.name)
-    company = relationship(Company, foreign_keys=[company_id])
-    employee = relationship(Employee, foreign_keys=[employee_id])
-    institute = relationship(Institute)
-    outplacement_org = relationship(OutplacementOrganisation)
+    # The scope links (app.security.scoping.KIND_LINKS), named by class: the domains that define these
+    # models import this one, not the other way round. Regions are loaded when a scope needs them
+    # (advisors, regional managers): not a query on every page of everyone else.
+    regions = relationship("Region", secondary=user_region, lazy="select", order_by="Region.name")
+    company = relationship("Company", foreign_keys=[company_id])
+    employee = relationship("Employee", foreign_keys=[employee_id])
+    institute = relationship("Institute")
+    outplacement_org = relationship("OutplacementOrganisation")
 
     @property
     def role_names(self):

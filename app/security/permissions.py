@@ -41,6 +41,7 @@ TRAINING_PLAN_VIEW = "TrainingPlanEntryView"
 COMPANY_API = "CompanyApi"
 EMPLOYEE_API = "EmployeeApi"
 CONTACT_API = "ContactPersonApi"
+APPLICATION_API = "ApplicationApi"
 
 # --- Menu entries (menu_access) -----------------------------------------------------------------
 MENU_COMPANIES = "Companies"

@@ -3,6 +3,8 @@
 `flask roles sync` makes the database match this table exactly (idempotent). Read it and you know who
 may do what; *which rows* each role reaches is decided by the scope kind, in scoping.py.
 """
+from flask_babel import lazy_gettext as _l
+
 from app.security import permissions as P
 from app.security.permissions import (
     MENU_SAVED_OVERVIEWS, SAVED_OVERVIEW_VIEW, INSPECT, MENU_PERMISSION_INSPECTOR, PERMISSION_INSPECTOR_VIEW,
@@ -30,6 +32,18 @@ INTERVENTION_ADVISOR = "intervention_advisor"
 
 ROLE_NAMES = (ADMIN, STAFF, REGIONAL_MANAGER, ADVISOR, EMPLOYER, EMPLOYEE, INSTITUTE,
               OUTPLACEMENT_PARTNER, INTERVENTION_ADVISOR)
+
+ROLE_LABELS = {
+    ADMIN: _l("Beheerder"),
+    STAFF: _l("Medewerker fonds"),
+    REGIONAL_MANAGER: _l("Regiomanager"),
+    ADVISOR: _l("Bedrijfstakvoorlichter"),
+    EMPLOYER: _l("Werkgever"),
+    EMPLOYEE: _l("Werknemer"),
+    INSTITUTE: _l("Cursusinstituut"),
+    OUTPLACEMENT_PARTNER: _l("Outplacementkantoor"),
+    INTERVENTION_ADVISOR: _l("Sociale interventieadviseur"),
+}
 
 # Which rows a role reaches (see scoping.py). Only staff and admin see everything.
 ROLE_SCOPE = {
@@ -63,7 +77,7 @@ _EVERYONE = {
 # The records behind the dossier tabs: staff keep them (the back office), menu entries included.
 _BACKOFFICE = {
     P.ERROR_REPORT_VIEW: CRUD, P.MENU_ERROR_REPORTS: MENU,
-    P.APPLICATION_VIEW: CRUD + P.CANCEL_APPLICATION, P.MENU_APPLICATIONS: MENU,
+    P.APPLICATION_VIEW: CRUD + P.CANCEL_APPLICATION, P.APPLICATION_API: API_CRUD, P.MENU_APPLICATIONS: MENU,
     P.TRAINING_PLAN_VIEW: CRUD,
     P.MENU_BACKOFFICE: MENU,
     P.PAYMENT_NOTE_VIEW: CRUD, P.MENU_PAYMENT_NOTES: MENU,
@@ -81,7 +95,7 @@ _BACKOFFICE = {
 # report wrong fixed data ("Gegevens kloppen niet").
 _DOSSIER_READ = {
     P.ERROR_REPORT_VIEW: READ + ("can_add",), P.MENU_ERROR_REPORTS: MENU,
-    P.APPLICATION_VIEW: READ, P.MENU_APPLICATIONS: MENU,
+    P.APPLICATION_VIEW: READ, P.APPLICATION_API: API_READ, P.MENU_APPLICATIONS: MENU,
     P.PAYMENT_NOTE_VIEW: READ, P.PAYMENT_NOTE_LINE_VIEW: READ,
     P.VOCATIONAL_TRAINING_VIEW: READ, P.TRAINING_PLAN_VIEW: READ,
     P.OTHER_CONTRIBUTION_VIEW: READ, P.PROJECT_VIEW: READ, P.PROJECT_PARTICIPANT_VIEW: READ,

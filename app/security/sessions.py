@@ -7,14 +7,18 @@ user id (its "alternative token" pattern): a cookie from before the epoch was ra
 loads a user. The idle timeout is Flask's own: PERMANENT_SESSION_LIFETIME, renewed by every request
 (create_app), checked against the cookie's signed timestamp.
 """
-import time
-
 from sqlalchemy import update
+
+from app.core.clock import now
 
 LOGIN_AT = "_fonds_login_at"  # session key: when this session logged in (epoch seconds)
 EPOCH_CLAIM = "fonds_epoch"  # the same epoch in API tokens (JWT)
 
-clock = time.time  # tests replace it
+
+
+def clock():
+    """Now, in seconds since the epoch (what a session stores as its login time)."""
+    return now().timestamp()
 
 
 def session_user_id(user):

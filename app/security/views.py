@@ -25,9 +25,9 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional as OptionalValidator, ValidationError
 
 from app.core.fields import NumberLookupField
-from app.registry.models import Company, Employee
 from app.security import accounts
 from app.security.roles import ADMIN
+from app.security.scoping import COMPANY, EMPLOYEE, kind_model
 from app.security.rules import role_grant_errors, scope_link_errors
 from app.security import sessions
 from app.security.sessions import LOGIN_AT
@@ -268,8 +268,9 @@ class FondsUserView(UserDBModelView):
             USER_LABELS["conf_password"],
             [EqualTo("password", message=_l("De twee wachtwoorden zijn niet gelijk."))],
             widget=BS3PasswordFieldWidget()),
-        "company": NumberLookupField(USER_LABELS["company"], [OptionalValidator()], model=Company),
-        "employee": NumberLookupField(USER_LABELS["employee"], [OptionalValidator()], model=Employee),
+        "company": NumberLookupField(USER_LABELS["company"], [OptionalValidator()], model=lambda: kind_model(COMPANY)),
+        "employee": NumberLookupField(USER_LABELS["employee"], [OptionalValidator()],
+                                      model=lambda: kind_model(EMPLOYEE)),
     }
     edit_form_extra_fields = {k: v for k, v in add_form_extra_fields.items()
                               if k in ("company", "employee")}

@@ -7,6 +7,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import load_only
 
+from app.core.dossier import rendered_rows
+from app.core.formatting import display_value, format_date
 from app.extensions import db
 from app.shell.models import CampaignBanner, PartnerLogo
 
@@ -18,19 +20,9 @@ ACCOUNT_MENU_NAMES = ("Settings", "Contact")
 
 def register_shell(app):
     app.context_processor(_shell_context)
-    app.jinja_env.filters["nl_date"] = _nl_date
-    from app.core.views import display_value
-
+    app.jinja_env.filters["nl_date"] = format_date
     app.jinja_env.globals["nl_value"] = display_value
-    from app.dossier.tabs import rendered_rows
-
     app.jinja_env.globals["rendered_rows"] = rendered_rows
-
-
-def _nl_date(value):
-    from app.core.dates import format_date
-
-    return format_date(value)
 
 
 def _shell_context():

@@ -3,20 +3,7 @@ from flask import g, redirect, url_for
 from flask_appbuilder import IndexView, expose
 from flask_babel import lazy_gettext as _l
 
-from app.security.roles import ROLE_NAMES
-
-ROLE_LABELS = {
-    "admin": _l("Beheerder"),
-    "staff": _l("Medewerker fonds"),
-    "regional_manager": _l("Regiomanager"),
-    "advisor": _l("Bedrijfstakvoorlichter"),
-    "employer": _l("Werkgever"),
-    "employee": _l("Werknemer"),
-    "institute": _l("Cursusinstituut"),
-    "outplacement_partner": _l("Outplacementkantoor"),
-    "intervention_advisor": _l("Sociale interventieadviseur"),
-}
-assert set(ROLE_LABELS) == set(ROLE_NAMES)
+from app.security.roles import ROLE_LABELS
 
 
 class HomeView(IndexView):

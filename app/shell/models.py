@@ -4,13 +4,14 @@ import datetime as dt
 from typing import Optional
 
 from flask_appbuilder import Model
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.clock import UtcDateTime
 from app.core.uploads import HasFiles
 from app.core.versioning import Versioned
 from app.security.manager import FondsUser
-from app.security.scoping import Scope
+from app.security.scoping import CREATE, READ, Scope
 
 
 class CampaignBanner(Versioned, Model):
@@ -54,13 +55,13 @@ class ContactMessage(Versioned, Model):
 
     __tablename__ = "contact_message"
     # Staff see all (scope ALL); anybody else only the messages they sent themselves.
-    __scope__ = Scope(owner="sender_id")
+    __scope__ = Scope(owner="sender_id", owner_actions=(READ, CREATE))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sender_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id"), index=True)
     subject: Mapped[str] = mapped_column(String(200))
     message: Mapped[str] = mapped_column(Text)
-    sent_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    sent_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     handled: Mapped[bool] = mapped_column(Boolean, default=False)
     answer: Mapped[Optional[str]] = mapped_column(Text)
 

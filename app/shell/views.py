@@ -1,6 +1,4 @@
 """Contact form (M19), the staff inbox it lands in, and the configurable banner and partner logos."""
-import datetime as dt
-
 from flask import flash, g
 from flask_appbuilder import SimpleFormView
 from flask_appbuilder.fieldwidgets import BS3TextAreaFieldWidget, BS3TextFieldWidget
@@ -9,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from app.core.clock import now
 from app.core.datamodel import DomainError, ScopedSQLAInterface
 from app.core.search.fields import DateField, LowerTextField
 from app.core.views import ScopedModelView
@@ -31,7 +30,7 @@ class ContactFormView(SimpleFormView):
 
     def form_post(self, form):
         message = ContactMessage(sender_id=g.user.id, subject=form.subject.data, message=form.message.data,
-                                 sent_at=dt.datetime.now(), handled=False)
+                                 sent_at=now(), handled=False)
         try:
             ScopedSQLAInterface(ContactMessage).add(message)
         except DomainError as error:

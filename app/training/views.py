@@ -1,26 +1,25 @@
-"""Course institutes (M8), applications ("Aangevraagd"), vocational training (BBL) and the personal
-training plan (M14)."""
-import datetime as dt
-
-from flask import flash, redirect
+"""Course institutes (M8), applications ("Aangevraagd"), vocational training (BBL), the personal
+training plan (M14), the fund's projects and extra training days. The rules are the domain's
+(app.training.rules); these pages only show and collect."""
 from flask_appbuilder.actions import action
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
-from wtforms.validators import InputRequired, NumberRange, Optional as OptionalValidator
+from wtforms.validators import InputRequired, NumberRange
 
-from app.core.datamodel import DomainError, ScopedSQLAInterface
-from app.core.fields import NumberLookupField
+from app.core.api import ScopedModelRestApi
+from app.core.datamodel import ScopedSQLAInterface
+from app.core.formatting import label_of, money
 from app.core.search.fields import DateField, LowerTextField, NumberField
-from app.core.views import ScopedModelView, local_next_url
-from app.dossier.tabs import SCHEME_LABELS, STATUS_LABELS, label_of, money
+from app.core.views import ScopedModelView, record_view
 from app.extensions import db
-from app.registry.models import Company, Employee
+from app.registry.fields import COMPANY_PARENT, EMPLOYEE_PARENT, company_field, company_fields, employee_field
+from app.registry.models import Employee
 from app.security.scoping import current_actor
 from app.training.models import (
-    BBL_STATES, CANCELLED, PAID, REJECTED, SCHEMES, SUBMITTED, Application, Institute, TrainingPlanEntry,
-    VocationalTraining,
+    SCHEMES, Application, ApplicationState, BblState, ExtraTrainingDay, Institute, PlanKind, Project,
+    ProjectParticipant, TrainingPlanEntry, VocationalTraining,
 )
-from app.training.rules import cancel, next_application_number
+from app.training.rules import cancel_application
 
 
 class InstituteView(ScopedModelView):
@@ -40,8 +39,6 @@ class InstituteView(ScopedModelView):
         LowerTextField("place", _l("Plaats"), Institute.place),
     )
     add_columns = edit_columns = show_columns = ["number", "name", "place", "email", "website", "active"]
-    search_columns = ["number", "name", "place", "active"]
-    base_order = ("number", "asc")
 
 
 class ApplicationView(ScopedModelView):
@@ -49,7 +46,7 @@ class ApplicationView(ScopedModelView):
     A minimal form: the training module adds schemes, amounts and payment."""
 
     datamodel = ScopedSQLAInterface(Application)
-    breadcrumb_parent = ("company", "CompanyView")
+    breadcrumb_parent = COMPANY_PARENT
     list_title = _l("Aanvragen")
     show_title = _l("Aanvraag")
     add_title = _l("Aanvraag registreren")
@@ -73,46 +70,23 @@ class ApplicationView(ScopedModelView):
         DateField("submitted_on", _l("Ingediend"), Application.submitted_on),
         LowerTextField("status", _l("Status"), Application.status),
     )
-    search_columns = ["number", "submitted_on", "status"]
-    base_order = ("number", "desc")
-    order_columns = ["number", "submitted_on"]
     add_form_extra_fields = edit_form_extra_fields = {
-        "company": NumberLookupField(_l("Bedrijfsnummer"), [InputRequired()], model=Company),
-        "employee": NumberLookupField(_l("Werknemernummer"), [OptionalValidator()], model=Employee),
-        "scheme": SelectField(_l("Regeling"), choices=[(s, SCHEME_LABELS[s]) for s in SCHEMES]),
+        **company_fields(employee=True),
+        "scheme": SelectField(_l("Regeling"), choices=list(SCHEMES.items())),
     }
     validators_columns = {"course_title": [InputRequired()]}
-    formatters_columns = {"status": lambda s: label_of(STATUS_LABELS, s),
-                          "scheme": lambda s: label_of(SCHEME_LABELS, s),
+    formatters_columns = {"status": lambda s: label_of(ApplicationState.labels(), s),
+                          "scheme": lambda s: label_of(SCHEMES, s),
                           "amount_requested": money, "amount_granted": money}
-
-    def pre_add(self, item):
-        item.number = next_application_number(self.datamodel.session)
-        item.submitted_on = dt.date.today()
-        item.status = SUBMITTED
-
-    def pre_update(self, item):
-        if item.status in (PAID, CANCELLED, REJECTED):
-            raise DomainError(str(_l("Een afgehandelde aanvraag kan niet meer worden gewijzigd.")))
-
-    def pre_delete(self, item):
-        raise DomainError(str(_l("Een aanvraag wordt niet verwijderd; annuleer haar zolang dat kan.")))
 
     @action("cancel", _l("Annuleren"), _l("Deze aanvraag annuleren?"), "fa-times", multiple=False)
     def cancel(self, item):
-        try:
-            cancel(self.datamodel.session, item)
-            self.datamodel.edit(item)
-        except DomainError as error:
-            flash(error.message, "danger")
-        else:
-            flash(_l("De aanvraag is geannuleerd."), "success")
-        return redirect(local_next_url() or self.get_redirect())
+        return self.perform(cancel_application, item, _l("De aanvraag is geannuleerd."))
 
 
 class VocationalTrainingView(ScopedModelView):
     datamodel = ScopedSQLAInterface(VocationalTraining)
-    breadcrumb_parent = ("company", "CompanyView")
+    breadcrumb_parent = COMPANY_PARENT
     list_title = _l("Beroepsopleidingen")
     show_title = _l("Beroepsopleiding")
     add_title = _l("Beroepsopleiding toevoegen")
@@ -130,16 +104,13 @@ class VocationalTrainingView(ScopedModelView):
         DateField("start_date", _l("Begindatum"), VocationalTraining.start_date),
         NumberField("level", _l("Niveau"), VocationalTraining.level),
     )
-    search_columns = ["qualification", "start_date", "level"]
-    base_order = ("start_date", "desc")
     add_form_extra_fields = edit_form_extra_fields = {
-        "employee": NumberLookupField(_l("Werknemernummer"), [InputRequired()], model=Employee),
-        "company": NumberLookupField(_l("Bedrijfsnummer"), [InputRequired()], model=Company),
-        "status": SelectField(_l("Status"), choices=[(s, STATUS_LABELS[s]) for s in BBL_STATES]),
+        "employee": employee_field(required=True), "company": company_field(),
+        "status": SelectField(_l("Status"), choices=[(state.value, state.title) for state in BblState]),
     }
     validators_columns = {"qualification": [InputRequired()], "school": [InputRequired()],
                           "level": [InputRequired(), NumberRange(1, 4)], "start_date": [InputRequired()]}
-    formatters_columns = {"status": lambda s: label_of(STATUS_LABELS, s)}
+    formatters_columns = {"status": lambda s: label_of(BblState.labels(), s)}
 
 
 class TrainingPlanEntryView(ScopedModelView):
@@ -147,7 +118,7 @@ class TrainingPlanEntryView(ScopedModelView):
     trainings funded through the fund appear by themselves and cannot be changed here."""
 
     datamodel = ScopedSQLAInterface(TrainingPlanEntry)
-    breadcrumb_parent = ("employee", "EmployeeView")
+    breadcrumb_parent = EMPLOYEE_PARENT
     list_title = _l("Persoonlijk OpleidingsPlan")
     show_title = _l("Opleiding")
     add_title = _l("Opleiding toevoegen")
@@ -165,43 +136,71 @@ class TrainingPlanEntryView(ScopedModelView):
         LowerTextField("title", _l("Opleiding"), TrainingPlanEntry.title),
         DateField("start_date", _l("Begindatum"), TrainingPlanEntry.start_date),
     )
-    search_columns = ["title", "start_date"]
-    base_order = ("start_date", "desc")
     add_form_extra_fields = edit_form_extra_fields = {
-        "employee": NumberLookupField(_l("Werknemernummer"), [OptionalValidator()], model=Employee,
-                                      description=_l("Leeg laten voor uw eigen plan.")),
-        "kind": SelectField(_l("Soort"), choices=[("school", _l("Schoolopleiding")), ("training", _l("Training of cursus"))]),
+        "employee": employee_field(description=_l("Leeg laten voor uw eigen plan.")),
+        "kind": SelectField(_l("Soort"), choices=[(kind.value, kind.title) for kind in PlanKind]),
     }
     validators_columns = {"title": [InputRequired()]}
-    formatters_columns = {"kind": lambda k: str(_l("Schoolopleiding") if k == "school" else _l("Training of cursus"))}
+    formatters_columns = {"kind": lambda kind: label_of(PlanKind.labels(), kind)}
 
     def prefill_add_form(self, form):
-        employee = _own_employee()
-        if employee is not None:
-            form.employee.data = employee
-
-    def pre_add(self, item):
-        if item.employee is None:
-            item.employee = _own_employee()
-        if item.employee is None:
-            raise DomainError(str(_l("Kies de werknemer (werknemernummer).")),
-                              {"employee": str(_l("Kies de werknemer (werknemernummer)."))})
-        item.company_id = item.employee.company_id
-
-    def pre_update(self, item):
-        _refuse_funded(item)
-
-    def pre_delete(self, item):
-        _refuse_funded(item)
+        """The employee's own plan: their employee number is filled in."""
+        employee_id = getattr(current_actor(), "employee_id", None)
+        if employee_id:
+            form.employee.data = db.session.get(Employee, employee_id)
 
 
-def _own_employee():
-    actor = current_actor()
-    employee_id = getattr(actor, "employee_id", None)
-    return db.session.get(Employee, employee_id) if employee_id else None
+class ProjectView(ScopedModelView):
+    datamodel = ScopedSQLAInterface(Project)
+    list_title = _l("Projecten")
+    show_title = _l("Project")
+    add_title = _l("Project toevoegen")
+    edit_title = _l("Project bewerken")
+    help_text = _l("De projecten van het fonds. Welke bedrijven en werknemers deelnemen staat bij de deelnemers.")
+    label_columns = {"name": _l("Naam"), "description": _l("Omschrijving"), "start_date": _l("Begindatum"),
+                     "end_date": _l("Einddatum")}
+    list_columns = ["name", "start_date", "end_date"]
+    add_columns = edit_columns = show_columns = ["name", "description", "start_date", "end_date"]
+    search_fields = (LowerTextField("name", _l("Naam"), Project.name),
+                     DateField("start_date", _l("Begindatum"), Project.start_date))
+    validators_columns = {"name": [InputRequired()]}
 
 
-def _refuse_funded(entry):
-    if entry.application_id is not None:
-        raise DomainError(str(_l("Deze training komt uit een aanvraag bij het fonds en kan hier niet "
-                                 "worden gewijzigd of verwijderd.")))
+ProjectParticipantView = record_view(
+    ProjectParticipant, "ProjectParticipantView",
+    titles=(_l("Projectdeelnemers"), _l("Projectdeelnemer"), _l("Deelnemer toevoegen"), _l("Deelnemer bewerken")),
+    help_text=_l("Welke bedrijven en werknemers aan een project deelnemen."),
+    labels={"company": _l("Bedrijf"), "company.name": _l("Bedrijf"), "employee": _l("Werknemer"),
+            "project": _l("Project"), "project.name": _l("Project"), "role": _l("Rol")},
+    columns=["project", "company", "employee", "role"], list_columns=["project.name", "company.name", "role"],
+    search_fields=(LowerTextField("role", _l("Rol"), ProjectParticipant.role),),
+    fields=company_fields(employee=True), breadcrumb_parent=COMPANY_PARENT)
+
+ExtraTrainingDayView = record_view(
+    ExtraTrainingDay, "ExtraTrainingDayView",
+    titles=(_l("Extra bijscholingsdagen"), _l("Extra bijscholingsdag"), _l("Bijscholingsdag toevoegen"),
+            _l("Bijscholingsdag bewerken")),
+    help_text=_l("Extra bijscholingsdagen van bedrijven en hun werknemers."),
+    labels={"company": _l("Bedrijf"), "company.name": _l("Bedrijf"), "employee": _l("Werknemer"),
+            "day": _l("Datum"), "days": _l("Dagen"), "subject": _l("Onderwerp")},
+    columns=["company", "employee", "day", "days", "subject"], list_columns=["day", "company.name", "days", "subject"],
+    search_fields=(DateField("day", _l("Datum"), ExtraTrainingDay.day),),
+    fields=company_fields(employee=True), breadcrumb_parent=COMPANY_PARENT,
+    validators={"day": [InputRequired()], "days": [InputRequired()]})
+
+
+class ApplicationApi(ScopedModelRestApi):
+    """Applications through the API: numbered, dated and started as "Ingediend" exactly like through
+    the form (the domain's operations); a change of status follows the state machine."""
+
+    resource_name = "application"
+    datamodel = ScopedSQLAInterface(Application)
+    list_columns = ["id", "number", "company.id", "employee.id", "scheme", "course_title", "submitted_on", "status"]
+    show_columns = ["id", "number", "company.id", "employee.id", "scheme", "course_title", "institute.id",
+                    "start_date", "end_date", "submitted_on", "status", "amount_requested", "amount_granted",
+                    "paid_on"]
+    add_columns = ["company", "employee", "scheme", "course_title", "institute", "start_date", "end_date",
+                   "amount_requested"]
+    edit_columns = add_columns + ["amount_granted", "status"]
+    search_columns = ["number", "status", "submitted_on"]
+    order_columns = ["number", "submitted_on"]

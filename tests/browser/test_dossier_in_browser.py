@@ -3,8 +3,9 @@ add a contact with a wrong phone number, read the message, correct it."""
 import pytest
 from sqlalchemy import text
 
-from app.dossier.tabs import COMPANY_TABS
+from app.core.dossier import all_tabs
 from app.extensions import db
+from app.registry.models import Company
 from tests.browser.conftest import login, screenshot
 from tests.helpers import DEMO_PASSWORD
 
@@ -20,7 +21,7 @@ def test_advisor_walks_the_dossier_and_adds_a_contact(page, app):
     first.click()
     page.wait_for_load_state("networkidle")
     assert page.locator(".fonds-fixed").count() > 0  # fixed data in bold
-    for tab in COMPANY_TABS:
+    for tab in all_tabs(Company):
         if tab.more:
             page.click(".fonds-more summary")
         page.click(f"a[data-tab='{tab.key}']")

@@ -8,18 +8,33 @@ import re
 import pytest
 from sqlalchemy import event, func, select, text
 
-from app.dossier.tabs import COMPANY_TABS, EMPLOYEE_TABS
 from app.extensions import db
 
-COMPANY_TAB_KEYS = [tab.key for tab in COMPANY_TABS]
-EMPLOYEE_TAB_KEYS = [tab.key for tab in EMPLOYEE_TABS]
+# The manual's tabs (M6.3, M7.3), in order: what the domains together must have registered.
+COMPANY_TAB_KEYS = ["details", "werknemers", "werkrapporten", "cursussen", "beroepsopleidingen", "uitkeringsnotas",
+                    "overige-bijdragen", "projecten", "codes", "bijscholingsdagen", "contactpersonen",
+                    "bedrijfsomschrijving", "post", "aangevraagd"]
+EMPLOYEE_TAB_KEYS = ["details", "cursussen", "beroepsopleidingen", "overige-bijdragen", "projecten", "ptt",
+                     "dienstverbanden"]
 COMPANY_READERS = ["admin", "staff", "regional_manager", "advisor", "employer"]
+HIDDEN_TABS = {"employer": {"werkrapporten"}}  # SPEC §5: work reports never reach the employer
+
+
+def test_the_domains_registered_the_manuals_tabs_in_order(ctx):
+    from app.core.dossier import all_tabs
+    from app.registry.models import Company, Employee
+
+    assert [tab.key for tab in all_tabs(Company)] == COMPANY_TAB_KEYS
+    assert [tab.key for tab in all_tabs(Employee)] == EMPLOYEE_TAB_KEYS
 
 
 @pytest.mark.parametrize("tab", COMPANY_TAB_KEYS)
 @pytest.mark.parametrize("role", COMPANY_READERS)
 def test_every_company_tab_opens_for_own_company_and_is_404_for_a_foreign_one(clients, world, role, tab):
     own = clients(role).get(f"/companyview/show/{world.zhn_company}?tab={tab}")
+    if tab in HIDDEN_TABS.get(role, ()):
+        assert own.status_code == 404, (role, tab)
+        return
     assert own.status_code == 200, (role, tab)
     assert f'id="fonds-tab-{tab}"' in own.get_data(as_text=True)
     if role in ("advisor", "regional_manager", "employer"):
@@ -199,7 +214,7 @@ def test_only_staff_resolve_error_reports(clients):
 
 # --- the report -------------------------------------------------------------------------------------
 def test_report_sections_and_period_filter_rows(app, clients, world):
-    from app.dossier.models import PaymentNote
+    from app.payments.models import PaymentNote
 
     with app.app_context():
         dates = db.session.execute(select(PaymentNote.note_date, PaymentNote.number)
@@ -262,8 +277,8 @@ class QueryCounter:
 @pytest.fixture(scope="module")
 def big_company(app, world):
     """A company with 500 employees (and records on every tab) made for this module, removed after."""
+    from app.core.demo import seed_records
     from app.demo import TODAY
-    from app.dossier.demo import seed_dossiers
     from app.registry.models import Company, Employee
 
     with app.app_context():
@@ -279,7 +294,7 @@ def big_company(app, world):
         session.execute(text(
             "INSERT INTO employee (number, surname, active, company_id, version) VALUES (:n, :s, :a, :c, 1)"),
             [{"n": first + i, "s": f"Werknemer{i:03d}", "a": i % 5 != 0, "c": company_id} for i in range(500)])
-        seed_dossiers(session, company_id, 1, TODAY, random_seed=7, limit=1)
+        seed_records(session, [company_id], TODAY, Employee, random_seed=7)
         session.commit()
     yield company_id
     with app.app_context():

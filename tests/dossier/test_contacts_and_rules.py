@@ -8,12 +8,21 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.core.datamodel import ConcurrentEdit, DomainError, ScopedSQLAInterface
+from app.core.clock import today
+from app.core.datamodel import ConcurrentEdit, DomainError, ScopedSQLAInterface, perform
 from app.extensions import db
 from app.registry.models import Company, ContactPerson
 from app.registry.rules import make_main_contact
-from app.training.models import Application, GRANTED, PAID, PTT, SUBMITTED, TrainingPlanEntry
-from app.training.rules import cancel, change_status, next_application_number, ptt_years
+from app.security.manager import FondsUser
+from app.security.scoping import SYSTEM
+from app.training.models import PTT, Application, ApplicationState, TrainingPlanEntry
+from app.training.rules import cancel_application, move_application, next_application_number, ptt_years
+
+GRANTED, PAID = ApplicationState.GRANTED, ApplicationState.PAID
+
+
+def demo_user(local):
+    return db.session.execute(select(FondsUser).where(FondsUser.email == f"{local}@demo.fondsportaal.nl")).scalar_one()
 
 
 @pytest.fixture()
@@ -73,7 +82,7 @@ def test_switching_keeps_exactly_one_main(app, company):
         interface = ScopedSQLAInterface(ContactPerson)
         for contact_id, name in ((third, "Derde"), (second, "Tweede"), (third, "Derde")):
             contact = db.session.get(ContactPerson, contact_id)
-            interface.edit_with(contact, lambda: make_main_contact(db.session, contact))
+            interface.perform(make_main_contact, contact)
             assert mains(company) == [name]
 
 
@@ -117,7 +126,7 @@ def test_concurrent_switch_through_the_interface_is_a_dutch_conflict(app, compan
             other.execute(text("UPDATE contact_person SET job_title = 'X', version = version + 1 WHERE id = :i"),
                           {"i": old.id})
         with pytest.raises(ConcurrentEdit) as refused:
-            ScopedSQLAInterface(ContactPerson).edit_with(contact, lambda: make_main_contact(db.session, contact))
+            ScopedSQLAInterface(ContactPerson).perform(make_main_contact, contact)
         assert "tegelijk" in refused.value.message or "hetzelfde moment" in refused.value.message
         assert mains(company) == ["Eerste"]
 
@@ -148,14 +157,15 @@ def test_new_contact_and_make_main_button_in_the_dossier(app, clients, world):
 @pytest.fixture()
 def application(app, world):
     with app.app_context():
-        item = Application(number=next_application_number(db.session), company_id=world.zhn_company,
-                           employee_id=world.own_employee, scheme=PTT, course_title="Lassen voor gevorderden",
-                           submitted_on=dt.date.today(), status=SUBMITTED, amount_requested=Decimal("400.00"))
+        item = Application(company_id=world.zhn_company, employee_id=world.own_employee, scheme=PTT,
+                           course_title="Lassen voor gevorderden", amount_requested=Decimal("400.00"))
         ScopedSQLAInterface(Application).add(item)
         app_id = item.id
     yield app_id
     with app.app_context():
         db.session.execute(text("DELETE FROM training_plan_entry WHERE application_id = :a"), {"a": app_id})
+        db.session.execute(text("DELETE FROM status_change WHERE record_model = 'Application' AND record_id = :a"),
+                           {"a": app_id})
         db.session.execute(text("DELETE FROM application WHERE id = :a"), {"a": app_id})
         db.session.commit()
 
@@ -163,8 +173,7 @@ def application(app, world):
 def test_granting_puts_the_training_in_the_plan_once(app, application):
     with app.app_context():
         item = db.session.get(Application, application)
-        change_status(db.session, item, GRANTED)
-        ScopedSQLAInterface(Application).edit(item)
+        perform(db.session, move_application, item, demo_user("staff"), to=GRANTED)
         entries = db.session.execute(select(TrainingPlanEntry).where(
             TrainingPlanEntry.application_id == application)).scalars().all()
         assert [e.title for e in entries] == ["Lassen voor gevorderden"] and entries[0].funded
@@ -172,14 +181,16 @@ def test_granting_puts_the_training_in_the_plan_once(app, application):
 
 def test_status_machine_refuses_jumps_and_late_cancellation(app, application):
     with app.app_context():
+        staff = demo_user("staff")
         item = db.session.get(Application, application)
         with pytest.raises(DomainError):
-            change_status(db.session, item, PAID)  # not granted yet
-        change_status(db.session, item, "in_review")
+            perform(db.session, move_application, item, staff, to=PAID)  # not granted yet
+        item = db.session.get(Application, application)
+        perform(db.session, move_application, item, staff, to=ApplicationState.IN_REVIEW)
         with pytest.raises(DomainError) as refused:
-            cancel(db.session, item)
+            perform(db.session, cancel_application, db.session.get(Application, application), demo_user("employer"))
         assert "kan niet meer worden geannuleerd" in refused.value.message
-        db.session.rollback()
+        assert db.session.get(Application, application).status == ApplicationState.IN_REVIEW
 
 
 def test_employer_cancels_a_submitted_application_with_the_red_cross(app, clients, world, application):
@@ -198,8 +209,7 @@ def test_employer_cancels_a_submitted_application_with_the_red_cross(app, client
 def test_funded_plan_entries_are_read_only_for_the_employee(app, clients, application):
     with app.app_context():
         item = db.session.get(Application, application)
-        change_status(db.session, item, GRANTED)
-        ScopedSQLAInterface(Application).edit(item)
+        perform(db.session, move_application, item, demo_user("staff"), to=GRANTED)
         entry = db.session.execute(select(TrainingPlanEntry).where(
             TrainingPlanEntry.application_id == application)).scalar_one()
         entry_id, version = entry.id, entry.version
@@ -231,7 +241,7 @@ def test_employee_adds_own_plan_entry_and_employer_and_advisor_read_it(app, clie
 
 def test_ptt_years_sum_paid_amounts_and_show_the_remaining_balance(app, world):
     with app.app_context():
-        rows = [Application(number=next_application_number(db.session) + i, company_id=world.zhn_company,
+        rows = [Application(number=next_application_number(db.session, today()) + i, company_id=world.zhn_company,
                             employee_id=world.zhn_employee, scheme=PTT, course_title="PTT", status=PAID,
                             submitted_on=dt.date(2025, 1, 1), paid_on=paid_on, amount_granted=amount)
                 for i, (paid_on, amount) in enumerate([(dt.date(2025, 3, 1), Decimal("300")),
@@ -240,7 +250,7 @@ def test_ptt_years_sum_paid_amounts_and_show_the_remaining_balance(app, world):
         db.session.add_all(rows)
         db.session.commit()
         try:
-            years = {y.year: y for y in ptt_years(db.session, world.zhn_employee, this_year=2026)}
+            years = {y.year: y for y in ptt_years(db.session, world.zhn_employee, SYSTEM, 2026)}
             own_paid_2025 = Decimal("550.50")
             assert years[2025].paid >= own_paid_2025 and years[2025].remaining == max(
                 Decimal("1000") - years[2025].paid, Decimal(0))

@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from app.core.views import ScopedModelRestApi, ScopedModelView
+from app.core.api import ScopedModelRestApi
+from app.core.views import ScopedModelView
 from app.extensions import db
 
 MINIMUM_INPUTS = 10_200  # the issue asks for at least 10,000 generated inputs per CI run
@@ -55,7 +56,7 @@ PAGE_VIEWS = ["CampaignBannerView", "CodeView", "CompanyView", "ContactMessageVi
               "ErrorReportView", "PaymentNoteView", "PaymentNoteLineView", "OtherContributionView", "ProjectView",
               "ProjectParticipantView", "CompanyCodeView", "ExtraTrainingDayView", "PostItemView",
               "ApplicationView", "VocationalTrainingView", "TrainingPlanEntryView"]
-API_VIEWS = ["CompanyApi", "ContactPersonApi", "EmployeeApi"]
+API_VIEWS = ["ApplicationApi", "CompanyApi", "ContactPersonApi", "EmployeeApi"]
 
 
 NO_FORMS = {"AuditLogView"}  # read-only pages: no add or edit route to fuzz

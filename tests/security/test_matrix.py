@@ -18,10 +18,11 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import func, not_, select
 
-from app.core.views import ScopedModelRestApi, ScopedModelView
+from app.core.api import ScopedModelRestApi
+from app.core.views import ScopedModelView
 from app.extensions import db
 from app.security.roles import ROLE_NAMES, role_grants
-from app.security.scoping import scope_clause
+from app.security.scoping import DELETE, READ, UPDATE, scope_clause
 
 ROLE_USERS = {role: role for role in ROLE_NAMES}
 ROLES = [*ROLE_USERS, None]  # None: not logged in
@@ -87,6 +88,15 @@ class Rows:
 
 
 @dataclass(frozen=True)
+class RowsPerAction:
+    """Rows for each scope action: reading uses ``read``; edit and actions ``update``; delete ``delete``.
+    A row may be readable and still not changeable (another institute's record)."""
+    read: Rows
+    update: Rows
+    delete: Rows
+
+
+@dataclass(frozen=True)
 class Case:
     method: str
     url: str
@@ -96,16 +106,27 @@ class Case:
     export_of: object = None  # check the CSV holds exactly the rows in scope
 
 
-def rows_for(user, model):
-    """An id in the user's scope and one outside it (None when there is none)."""
+def rows_for(user, model, action=READ):
+    """An id in the user's scope for ``action`` and one outside it (None when there is none); outside
+    the write scope, a row the user can still read is preferred (the sharper test)."""
     first = select(model.id).order_by(model.id).limit(1)
     if user is None:  # anonymous: any row is "foreign"
         return Rows(None, db.session.execute(first).scalar())
-    clause = scope_clause(user, model)
+    clause = scope_clause(user, model, action)
     if clause is None:
         return Rows(db.session.execute(first).scalar(), None)
+    foreign = None
+    readable = scope_clause(user, model, READ)
+    if action != READ and readable is not None:
+        foreign = db.session.execute(first.where(not_(clause), readable)).scalar()
+    elif action != READ:
+        foreign = db.session.execute(first.where(not_(clause))).scalar()
     return Rows(db.session.execute(first.where(clause)).scalar(),
-                db.session.execute(first.where(not_(clause))).scalar())
+                foreign or db.session.execute(first.where(not_(clause))).scalar())
+
+
+def rows_per_action(user, model):
+    return RowsPerAction(*(rows_for(user, model, action) for action in (READ, UPDATE, DELETE)))
 
 
 def granted(role, action, resource):
@@ -134,24 +155,28 @@ def page_cases(view, role, rows):
              Case("get", f"{base}/download/geheim.pdf", (404,))]
     if "add" not in (view.exclude_route_methods or set()):
         cases.append(Case("get", f"{base}/add", status("add", True)))
-    if rows.own is not None:
-        cases += [Case("get", f"{base}/show/{rows.own}", status("show", True, shown)),
-                  Case("get", f"{base}/edit/{rows.own}", status("edit", True))]
+    read, update, delete = rows.read, rows.update, rows.delete
+    if read.own is not None:
+        cases.append(Case("get", f"{base}/show/{read.own}", status("show", True, shown)))
+    if update.own is not None:
+        cases.append(Case("get", f"{base}/edit/{update.own}", status("edit", True)))
     for route in getattr(view, "record_routes", {}):  # pages of one record besides show/edit (a report)
-        if rows.own is not None:
-            cases.append(Case("get", f"{base}/{route}/{rows.own}", status(route, True)))
-        if rows.foreign is not None:
-            cases.append(Case("get", f"{base}/{route}/{rows.foreign}", status(route, False)))
-    if rows.foreign is not None:
-        cases += [Case("get", f"{base}/show/{rows.foreign}", status("show", False)),
-                  Case("get", f"{base}/edit/{rows.foreign}", status("edit", False)),
-                  Case("post", f"{base}/edit/{rows.foreign}", status("edit", False), data={}),
-                  Case("post", f"{base}/delete/{rows.foreign}", status("delete", False))]
+        if read.own is not None:
+            cases.append(Case("get", f"{base}/{route}/{read.own}", status(route, True)))
+        if read.foreign is not None:
+            cases.append(Case("get", f"{base}/{route}/{read.foreign}", status(route, False)))
+    if read.foreign is not None:
+        cases.append(Case("get", f"{base}/show/{read.foreign}", status("show", False)))
+    if update.foreign is not None:
+        cases += [Case("get", f"{base}/edit/{update.foreign}", status("edit", False)),
+                  Case("post", f"{base}/edit/{update.foreign}", status("edit", False), data={})]
         for name in view.actions:
             refused = (404,) if role and granted(role, name, resource) else (302, 403, 404)
-            cases += [Case("post", f"{base}/action/{name}/{rows.foreign}", refused),
+            cases += [Case("post", f"{base}/action/{name}/{update.foreign}", refused),
                       Case("post", f"{base}/action_post", refused,
-                           data={"action": name, "rowid": [str(rows.foreign)]})]
+                           data={"action": name, "rowid": [str(update.foreign)]})]
+    if delete.foreign is not None:
+        cases.append(Case("post", f"{base}/delete/{delete.foreign}", status("delete", False)))
     return cases
 
 
@@ -167,12 +192,14 @@ def api_cases(view, role, rows):
         return (200,) if in_scope else (404,)
 
     cases = [Case("get", f"{base}/", status("get_list", True)), Case("get", f"{base}/_info", status("info", True))]
-    if rows.own is not None:
-        cases.append(Case("get", f"{base}/{rows.own}", status("get", True)))
-    if rows.foreign is not None:
-        cases += [Case("get", f"{base}/{rows.foreign}", status("get", False)),
-                  Case("put", f"{base}/{rows.foreign}", status("put", False), json={}),
-                  Case("delete", f"{base}/{rows.foreign}", status("delete", False))]
+    if rows.read.own is not None:
+        cases.append(Case("get", f"{base}/{rows.read.own}", status("get", True)))
+    if rows.read.foreign is not None:
+        cases.append(Case("get", f"{base}/{rows.read.foreign}", status("get", False)))
+    if rows.update.foreign is not None:
+        cases.append(Case("put", f"{base}/{rows.update.foreign}", status("put", False), json={}))
+    if rows.delete.foreign is not None:
+        cases.append(Case("delete", f"{base}/{rows.delete.foreign}", status("delete", False)))
     return cases
 
 
@@ -181,7 +208,7 @@ def plan(app, role, endpoint):
 
     view = next(v for v in scoped_views(app) if v.endpoint == endpoint)
     user = db.session.query(FondsUser).filter_by(email=f"{role}@demo.fondsportaal.nl").one() if role else None
-    rows = rows_for(user, view.datamodel.obj)
+    rows = rows_per_action(user, view.datamodel.obj)
     return user, (api_cases if isinstance(view, ScopedModelRestApi) else page_cases)(view, role, rows)
 
 
@@ -191,7 +218,7 @@ MATRIX_VIEWS = ["CampaignBannerView", "CodeView", "CompanyView", "ContactMessage
                 "ErrorReportView", "PaymentNoteView", "PaymentNoteLineView", "OtherContributionView", "ProjectView",
                 "ProjectParticipantView", "CompanyCodeView", "ExtraTrainingDayView", "PostItemView",
                 "ApplicationView", "VocationalTrainingView", "TrainingPlanEntryView",
-                "CompanyApi", "ContactPersonApi", "EmployeeApi"]
+                "ApplicationApi", "CompanyApi", "ContactPersonApi", "EmployeeApi"]
 
 
 def test_matrix_covers_every_scoped_view(app):

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.registry.models import Company, ContactPerson, Employee, Region
-from app.security.scoping import scope_clause, scope_kinds
+from app.security.scoping import SYSTEM, UPDATE, scope_clause, scope_kinds
 from app.shell.models import ContactMessage
 from app.training.models import Institute
 
@@ -26,7 +26,7 @@ def ids(model, clause):
 
 def test_staff_and_system_are_unrestricted(ctx):
     assert scope_clause(user("staff"), Company) is None
-    assert scope_clause(None, Company) is None  # CLI and scheduled jobs
+    assert scope_clause(SYSTEM, Company) is None  # CLI and scheduled jobs act as the system
 
 
 def test_anonymous_sees_nothing(ctx):
@@ -59,7 +59,8 @@ def test_employee_sees_only_own_record(ctx, world):
 def test_reference_data_is_open_and_owned_rows_are_private(ctx):
     assert scope_clause(user("employer", company_id=1), Region) is None
     assert scope_clause(user("employer", company_id=1), Institute) is None
-    assert scope_clause(user("institute", institute_id=1), Institute) is not None
+    assert scope_clause(user("institute", institute_id=1), Institute) is None  # reads every institute
+    assert scope_clause(user("institute", institute_id=1), Institute, UPDATE) is not None  # changes its own
     assert ids(ContactMessage, scope_clause(user("employer", company_id=1), ContactMessage)) == set(
         db.session.execute(select(ContactMessage.id).where(ContactMessage.sender_id == 9999)).scalars())
 
@@ -78,4 +79,4 @@ def test_in_scope_check_works_when_the_scope_is_empty(ctx, world):
     from app.security.scoping import is_in_scope
 
     assert is_in_scope(db.session, user("advisor"), Company, world.zhn_company) is False
-    assert is_in_scope(db.session, None, Company, world.zhn_company) is True
+    assert is_in_scope(db.session, SYSTEM, Company, world.zhn_company) is True

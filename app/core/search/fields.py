@@ -3,10 +3,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func, or_
 
-from app.core.dates import format_date, parse_date
-from sqlalchemy import func
-
+from app.core.clock import start_of_local_day
+from app.core.formatting import parse_date
 from app.core.search.text import lower, text_condition
 
 OPERATORS = {
@@ -94,5 +94,13 @@ class DateField(SearchField):
         return f"{self.label} {OPERATORS[operator][0]} {value}"
 
 
-def display_date(value):
-    return format_date(value) if isinstance(value, dt.date) else value
+class DayField(DateField):
+    """A date typed as dd-mm-jjjj against a moment (a UTC column): the whole day on the fund's clock."""
+
+    def condition(self, operator, value, indexable=True):
+        super().condition("eq", value)  # the same check and Dutch message as every date field
+        day = parse_date(value)
+        start, end = start_of_local_day(day), start_of_local_day(day + dt.timedelta(days=1))
+        column = self.column
+        return [{"eq": and_(column >= start, column < end), "ne": or_(column < start, column >= end),
+                 "lt": column < start, "le": column < end, "gt": column >= end, "ge": column >= start}[operator]]

@@ -2,9 +2,10 @@
 import datetime as dt
 
 from flask_appbuilder import Model
-from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.clock import UtcDateTime
 from app.core.versioning import Versioned
 from app.security.scoping import Scope
 
@@ -19,7 +20,7 @@ class SavedOverview(Versioned, Model):
     name: Mapped[str] = mapped_column(String(100))
     list_endpoint: Mapped[str] = mapped_column(String(100))  # e.g. "CompanyView"
     query: Mapped[str] = mapped_column(String(2000))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
     def __str__(self):
         return self.name

@@ -1,6 +1,4 @@
 """Mijn overzichten: saved search chains per user — save from any list, reopen, rename, delete."""
-import datetime as dt
-
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
@@ -8,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 from urllib.parse import parse_qsl
 
+from app.core.clock import now
 from app.core.datamodel import DomainError, ScopedSQLAInterface
 from app.core.search.fields import LowerTextField
 from app.core.search.models import SavedOverview
@@ -70,7 +69,7 @@ class SavedOverviewView(ScopedModelView):
             flash(_l("Deze zoekopdracht bevat fouten en is niet bewaard."), "danger")
             return redirect(back)
         overview = SavedOverview(user_id=g.user.id, name=name, list_endpoint=view.endpoint, query=query,
-                                 created_at=dt.datetime.now())
+                                 created_at=now())
         try:
             self.datamodel.add(overview)
         except DomainError:

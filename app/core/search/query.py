@@ -7,6 +7,7 @@ from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import aliased
 
 from app.core.search.chain import REFINE
+from app.security.scoping import restrict
 
 COUNT_CAP = 10_000
 # Above this many matches, a page sorted on another column is found faster by walking that column's
@@ -37,8 +38,9 @@ def selection_clause(chain, fields, indexable=True):
     return clause
 
 
-def where_clauses(model, chain, fields, scope, active_column, indexable=True):
-    clauses = [c for c in (scope, selection_clause(chain, fields, indexable)) if c is not None]
+def where_clauses(chain, fields, active_column, indexable=True):
+    """The selection (the chain and Actief); the rows a user may see are added by ``restrict``."""
+    clauses = [c for c in (selection_clause(chain, fields, indexable),) if c is not None]
     if chain.active_only and active_column is not None:
         clauses.append(active_column == true())  # "= true": unlike "IS true", it can use an index
     return clauses or [true()]
@@ -62,7 +64,7 @@ def list_statement(model, columns, where):
     return statement.where(*where)
 
 
-def fetch_page(session, model, columns, where, order_column, descending, page_number, page_size,
+def fetch_page(session, model, user, columns, where, order_column, descending, page_number, page_size,
                unindexed_where=None):
     """One page of rows and a (capped) count. ``unindexed_where`` is the same selection with its text
     keys hidden from the planner; SQLite, which has no statistics on how many rows a prefix matches,
@@ -70,7 +72,7 @@ def fetch_page(session, model, columns, where, order_column, descending, page_nu
     order = [order_column.desc(), model.id.desc()] if descending else [order_column.asc(), model.id.asc()]
     cap = max(COUNT_CAP, (page_number + 10) * page_size)
     counted = session.execute(select(func.count()).select_from(
-        select(model.id).where(*where).limit(cap + 1).subquery())).scalar()
+        restrict(select(model.id).where(*where), model, user).limit(cap + 1).subquery())).scalar()
     capped = counted > cap
     count = cap if capped else counted
     pages = None if capped else max(1, -(-count // page_size))
@@ -80,14 +82,14 @@ def fetch_page(session, model, columns, where, order_column, descending, page_nu
     # table rows); only those 25 rows are then read, with their related columns.
     if unindexed_where is not None and counted > WIDE_SELECTION:
         where = unindexed_where
-    page_ids = (select(model.id).where(*where).order_by(*order)
+    page_ids = (restrict(select(model.id).where(*where), model, user).order_by(*order)
                 .limit(page_size).offset((page_number - 1) * page_size).scalar_subquery())
     statement = list_statement(model, columns, [model.id.in_(page_ids)]).order_by(*order)
     rows = session.execute(statement).mappings().all()
     return Page(rows=rows, count=count, capped=capped, number=page_number, pages=pages, size=page_size)
 
 
-def all_rows(session, model, columns, where, order_column, descending, limit):
+def all_rows(session, model, user, columns, where, order_column, descending, limit):
     order = [order_column.desc(), model.id.desc()] if descending else [order_column.asc(), model.id.asc()]
-    statement = list_statement(model, columns, where).order_by(*order).limit(limit)
+    statement = restrict(list_statement(model, columns, where), model, user).order_by(*order).limit(limit)
     return session.execute(statement.execution_options(yield_per=2000)).mappings()

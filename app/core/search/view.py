@@ -11,14 +11,13 @@ from urllib.parse import parse_qsl
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
-from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
-from app.core.export import csv_response, xlsx_response
+from app.core.export import xlsx_response
 from app.core.search.chain import Chain, parse_chain, parse_step, REFINE, EXTEND
 from app.core.search.fields import OPERATORS
 from app.core.search.query import all_rows, fetch_page, where_clauses
-from app.security.scoping import current_actor, scope_clause
+from app.security.scoping import current_actor
 
 EXPORT_LIMIT = 100_000
 NEW = "new"
@@ -46,8 +45,7 @@ class SearchListMixin:
     def selection_where(self, chain, indexable=True):
         model = self.datamodel.obj
         active = getattr(model, self.active_column) if self.active_column else None
-        return where_clauses(model, chain, self.field_map(), scope_clause(current_actor(), model), active,
-                             indexable)
+        return where_clauses(chain, self.field_map(), active, indexable)
 
     def _unindexed_where(self, chain):
         """See query.fetch_page: only SQLite needs it, and only when sorting on something else than a
@@ -71,7 +69,8 @@ class SearchListMixin:
         for error in chain.errors:
             flash(error, "danger")
         field = self.field_map()[chain.sort]
-        page = fetch_page(self.datamodel.session, self.datamodel.obj, self.list_columns, self.selection_where(chain),
+        page = fetch_page(self.datamodel.session, self.datamodel.obj, current_actor(), self.list_columns,
+                          self.selection_where(chain),
                           field.order_by, chain.descending, chain.page, chain.page_size, self._unindexed_where(chain))
         self.update_redirect()
         return self.render_template(self.search_list_template, title=self.list_title, view=self, chain=chain,
@@ -125,7 +124,8 @@ class SearchListMixin:
         if chain.errors:
             abort(400)
         field = self.field_map()[chain.sort]
-        rows = all_rows(self.datamodel.session, self.datamodel.obj, self.list_columns, self.selection_where(chain),
+        rows = all_rows(self.datamodel.session, self.datamodel.obj, current_actor(), self.list_columns,
+                        self.selection_where(chain),
                         field.order_by, chain.descending, EXPORT_LIMIT)
         headers = [str(self.label_columns.get(c, c)) for c in self.list_columns]
         formatter = self.formatters_columns.get

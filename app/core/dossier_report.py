@@ -1,28 +1,15 @@
-"""The company report ("Rapportages", M6.4.2): the chosen tabs of a company over a period, as a
+"""A dossier's report ("Rapportages", M6.4.2): the chosen tabs of a record over a period, as a
 printable page and as a PDF (fpdf2: pure Python, installed from the package index with no system
-libraries). The rows are the tabs' own scoped queries, so the report never shows more than the
-dossier does."""
-import datetime as dt
+libraries). The sections are the tabs the user may see, and their rows the tabs' own scoped queries,
+so the report never shows more than the dossier does."""
 import unicodedata
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from app.core.views import display_value
-from app.dossier.tabs import COMPANY_TABS
-
-# The date that places a row of a tab in a period; tabs without one show their current state.
-PERIOD_DATE = {
-    "cursussen": lambda r: r.start_date,
-    "beroepsopleidingen": lambda r: r.start_date,
-    "uitkeringsnotas": lambda r: r.note_date,
-    "overige-bijdragen": lambda r: r.paid_on,
-    "projecten": lambda r: r.project.start_date,
-    "bijscholingsdagen": lambda r: r.day,
-    "post": lambda r: r.received_on,
-    "aangevraagd": lambda r: r.submitted_on,
-}
-SECTIONS = tuple(tab for tab in COMPANY_TABS if tab.rows is not None)
+from app.core.clock import today
+from app.core.dossier import tabs_for
+from app.core.formatting import display_value, parse_date
 
 
 @dataclass
@@ -42,10 +29,13 @@ class Section:
         return self.tab.footer(self.rows) if self.tab.footer and self.rows else None
 
 
-def read_report_args(args):
-    """(section keys, start, end, errors) from the selection form's query string."""
-    from app.core.dates import parse_date
+def report_sections(owner_model, user):
+    """The tabs of ``owner_model``'s dossier that can be a section of ``user``'s report."""
+    return [tab for tab in tabs_for(owner_model, user) if tab.reportable]
 
+
+def read_report_args(args, sections):
+    """(section keys, start, end, errors) from the selection form's query string."""
     errors = []
     dates = {}
     for name in ("van", "tot"):
@@ -59,16 +49,15 @@ def read_report_args(args):
                                 field=_("van") if name == "van" else _("tot en met")))
     if dates["van"] and dates["tot"] and dates["van"] > dates["tot"]:
         errors.append(_("De begindatum ligt na de einddatum."))
-    keys = section_keys(args.getlist("s"))
+    keys = section_keys(sections, args.getlist("s"))
     if args.get("toon") or args.get("pdf"):
         if not keys:
             errors.append(_("Vink minstens één onderdeel aan."))
     return keys, dates["van"], dates["tot"], errors
 
 
-def section_keys(requested):
-    known = [tab.key for tab in SECTIONS]
-    return [key for key in known if key in set(requested)]
+def section_keys(sections, requested):
+    return [tab.key for tab in sections if tab.key in set(requested)]
 
 
 def in_period(date, start, end):
@@ -77,21 +66,21 @@ def in_period(date, start, end):
     return (start is None or date >= start) and (end is None or date <= end)
 
 
-def build_report(session, company, keys, start=None, end=None):
-    sections = []
-    for tab in SECTIONS:
+def build_report(session, owner, user, sections, keys, start=None, end=None):
+    """The chosen sections with their rows in the period (tabs without a date show their current
+    state); ``sections`` are the user's (report_sections), so nothing else can be asked for."""
+    result = []
+    for tab in sections:
         if tab.key not in keys:
             continue
-        if tab.key == "bijscholingsdagen":  # the tab shows this year; the report the chosen period
-            from app.dossier.tabs import company_training_days_between
-
-            rows = company_training_days_between(session, company, start, end)
+        if tab.report_rows is not None:
+            rows = tab.report_rows(session, owner, user, start, end)
         else:
-            rows = tab.rows(session, company)
-        if tab.key in PERIOD_DATE and (start or end):
-            rows = [row for row in rows if in_period(PERIOD_DATE[tab.key](row), start, end)]
-        sections.append(Section(tab, rows))
-    return sections
+            rows = tab.rows(session, owner, user)
+        if tab.period is not None and (start or end):
+            rows = [row for row in rows if in_period(tab.period(row), start, end)]
+        result.append(Section(tab, rows))
+    return result
 
 
 def pdf_text(value):
@@ -103,18 +92,18 @@ def pdf_text(value):
     return "".join(ch for ch in folded if ord(ch) < 256 and not unicodedata.combining(ch)) or "?"
 
 
-def report_pdf(company, sections, start=None, end=None):
+def report_pdf(title, subtitle, sections, start=None, end=None):
     from fpdf import FPDF
 
     pdf = FPDF(orientation="L", format="A4")
-    pdf.set_title(pdf_text(f"{company.number} {company.name}"))
+    pdf.set_title(pdf_text(title))
     pdf.set_creator("Fondsportaal")
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 14)
-    pdf.cell(0, 8, pdf_text(f"{company.number} {company.name}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, pdf_text(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 10)
-    pdf.cell(0, 6, pdf_text(f"{company.address}, {company.postcode} {company.place}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, pdf_text(subtitle), new_x="LMARGIN", new_y="NEXT")
     pdf.cell(0, 6, pdf_text(period_text(start, end)), new_x="LMARGIN", new_y="NEXT")
     for section in sections:
         pdf.ln(4)
@@ -133,7 +122,7 @@ def report_pdf(company, sections, start=None, end=None):
             pdf.cell(0, 6, pdf_text(f"{_('Totaal')}: {section.footer}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.set_font("Helvetica", "I", 8)
-    pdf.cell(0, 5, pdf_text(_("Afgedrukt op %(date)s", date=display_value(dt.date.today()))))
+    pdf.cell(0, 5, pdf_text(_("Afgedrukt op %(date)s", date=display_value(today()))))
     return bytes(pdf.output())
 
 

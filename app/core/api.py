@@ -1,0 +1,158 @@
+"""ScopedModelRestApi: FAB's REST API with the same scope, operations and Dutch refusals as the pages.
+
+get and _info read within the user's read scope, put within the update scope, delete within the
+delete scope; post and put write through app.core.datamodel (the domain's operations, the state
+machine, the scope for the write), and a record outside the scope is a 404 on every path.
+"""
+from flask import request
+from flask_appbuilder import ModelRestApi
+from flask_appbuilder.const import API_RESULT_RES_KEY
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError
+
+from app.core.datamodel import SCOPE_FILTER, ConcurrentEdit, DomainError, scope_filter
+from app.core.versioning import Versioned, etag, if_match_version
+from app.core.views import INTEGER_RANGE, relation_names, scoped_relation_filters
+from app.security.scoping import DELETE, UPDATE, OutOfScope
+
+
+def has_oversized_integer(value):
+    """Any integer in a JSON document that no INTEGER column could hold (an id of 2**63 would reach
+    the database through marshmallow's relation lookup and end in an overflow, not a message)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return not INTEGER_RANGE[0] <= value <= INTEGER_RANGE[1]
+    if isinstance(value, dict):
+        return any(has_oversized_integer(v) for v in value.values())
+    if isinstance(value, list):
+        return any(has_oversized_integer(v) for v in value)
+    return False
+
+
+def bad_relation_values(model, document):
+    """Relation fields whose value is not an id (an integer or null): FAB's schema would look the text
+    up by primary key, which PostgreSQL answers with a database error."""
+    if not isinstance(document, dict):
+        return []
+
+    def is_id(value):
+        return value is None or (isinstance(value, int) and not isinstance(value, bool))
+
+    bad = []
+    for name in relation_names(model):
+        if name in document:
+            value = document[name]
+            if not (is_id(value) or (isinstance(value, list) and all(is_id(v) for v in value))):
+                bad.append(name)
+    return bad
+
+
+def fresh(schema):
+    """A new instance of one of FAB's shared marshmallow schemas: loading into an instance keeps state
+    on the schema object, so a shared one is not safe when two requests load at the same time."""
+    return type(schema)()
+
+
+
+class ScopedModelRestApi(ModelRestApi):
+    """FAB's REST API with the same scope, validation and Dutch refusals as the pages."""
+
+    allow_browser_login = False  # token only: a cookie must never authorise a write (CSRF)
+    audit_views = False  # personal dossiers: every record read writes a "view" audit row
+
+    def __init__(self):
+        model = self.datamodel.obj
+        own_filters = list(self.base_filters or [])
+        self.base_filters = [SCOPE_FILTER] + own_filters
+        self.add_query_rel_fields = scoped_relation_filters(model, self.add_query_rel_fields)
+        self.edit_query_rel_fields = scoped_relation_filters(model, self.edit_query_rel_fields)
+        super().__init__()
+        self._write_filters = {action: self.datamodel.get_filters().add_filter_list([scope_filter(action)] + own_filters)
+                               for action in (UPDATE, DELETE)}
+
+    def post_headless(self):
+        if not request.is_json:
+            return self.response_400(message=str(_l("Verwacht JSON.")))
+        refusal = self._refuse_unusable_json(request.get_json(silent=True))
+        if refusal is not None:
+            return refusal
+        try:
+            item = fresh(self.add_model_schema).load(request.json)
+        except ValidationError as err:
+            return self.response_422(message=err.messages)
+        return self._save(item, is_new=True)
+
+    def get_headless(self, pk, **kwargs):
+        """FAB's get, plus an ETag with the record's version for a later If-Match; a read of a personal
+        dossier (``audit_views``) is logged."""
+        response = super().get_headless(pk, **kwargs)
+        if response.status_code == 200:
+            item = self.datamodel.get(pk, self._base_filters)
+            if isinstance(item, Versioned):
+                response.headers["ETag"] = etag(item)
+            if self.audit_views:
+                from app.core.audit import record_view
+
+                record_view(self.datamodel.session, item)
+        return response
+
+    def put_headless(self, pk):
+        item = self.datamodel.get(pk, self._write_filters[UPDATE])
+        if not item:
+            return self.response_404()
+        if isinstance(item, Versioned) and request.headers.get("If-Match"):
+            if if_match_version(request.headers["If-Match"]) != item.version:
+                return self.response(412, message=str(_l(
+                    "Dit gegeven is gewijzigd sinds u het ophaalde (If-Match klopt niet): haal het opnieuw op.")))
+        if not request.is_json:
+            return self.response_400(message=str(_l("Verwacht JSON.")))
+        refusal = self._refuse_unusable_json(request.get_json(silent=True))
+        if refusal is not None:
+            return refusal
+        try:
+            data = self._merge_update_item(item, request.json)
+            item = fresh(self.edit_model_schema).load(data, instance=item)
+        except ValidationError as err:
+            self.datamodel.session.rollback()
+            return self.response_422(message=err.messages)
+        return self._save(item, is_new=False)
+
+    def _refuse_unusable_json(self, document):
+        if has_oversized_integer(document):
+            return self.response_422(message=str(_l("Dit getal is te groot of te klein.")))
+        bad = bad_relation_values(self.datamodel.obj, document)
+        if bad:
+            return self.response_422(message={name: [str(_l("Geef het nummer (id) van een bestaand gegeven."))]
+                                              for name in bad})
+        return None
+
+    def _save(self, item, is_new):
+        try:
+            (self.datamodel.add if is_new else self.datamodel.edit)(item)
+        except OutOfScope:
+            return self.response_404()
+        except ConcurrentEdit as error:
+            return self.response(409, message=error.message)
+        except DomainError as error:
+            return self.response_422(message=error.errors or error.message)
+        (self.post_add if is_new else self.post_update)(item)
+        schema = self.add_model_schema if is_new else self.edit_model_schema
+        body = {API_RESULT_RES_KEY: schema.dump(item, many=False)}
+        if is_new:
+            body["id"] = item.id
+            return self.response(201, **body)
+        return self.response(200, **body)
+
+    def delete_headless(self, pk):
+        item = self.datamodel.get(pk, self._write_filters[DELETE])
+        if not item:
+            return self.response_404()
+        try:
+            self.datamodel.delete(item)
+        except OutOfScope:
+            return self.response_404()
+        except DomainError as error:
+            return self.response_422(message=error.message)
+        self.post_delete(item)
+        return self.response(200, message="OK")
