@@ -174,7 +174,6 @@ class AuditLogView(ScopedModelView):
     )
     default_sort = "at"
     default_descending = True
-    base_order = ("at", "desc")
 
     def _init_properties(self):
         super()._init_properties()

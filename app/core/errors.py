@@ -7,6 +7,8 @@ from flask import current_app, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from app.security.scoping import OutOfScope
+
 log = logging.getLogger(__name__)
 
 MESSAGES = {
@@ -42,6 +44,14 @@ def register_error_handlers(app):
     @app.errorhandler(HTTPException)
     def _http_error(error):
         return _render(error.code or 500)
+
+    @app.errorhandler(OutOfScope)
+    def _out_of_scope(error):
+        # A row outside the scope is a 404 on every path, also where no view caught the refusal.
+        from app.extensions import db
+
+        db.session.rollback()
+        return _render(404)
 
     @app.errorhandler(Exception)
     def _unexpected(error):

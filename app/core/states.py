@@ -19,8 +19,8 @@ from typing import Optional
 
 from flask_appbuilder import Model
 from flask_babel import gettext as _
-from sqlalchemy import ForeignKey, Index, Integer, String, and_
-from sqlalchemy.orm import Mapped, declared_attr, foreign, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, Integer, String, and_, event, inspect
+from sqlalchemy.orm import Mapped, Session, declared_attr, foreign, mapped_column, relationship
 
 from app.core.clock import UtcDateTime
 from app.core.operations import DomainError, previous
@@ -160,3 +160,16 @@ class StateMachine:
             record_model=type(obj).__name__, from_state=old.value if old is not None else None, to_state=new.value,
             at=now, user_id=getattr(actor, "id", None), user_email=getattr(actor, "email", None),
             note=(note or None) and str(note)[:2000]))
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_unchecked_moves(session, flush_context, instances):
+    """The last line: a stored record's state changes only through its machine (``transition``, or the
+    data layer's check), whatever code touched the column."""
+    for obj in session.dirty:
+        machine = getattr(type(obj), "__states__", None)
+        if machine is None or not inspect(obj).attrs[machine.column].history.has_changes():
+            continue
+        if obj.__dict__.get(_RECORDED) != getattr(obj, machine.column):
+            message = _("De status verandert alleen via een toegestane overgang.")
+            raise DomainError(message, {machine.column: message})

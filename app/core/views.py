@@ -146,6 +146,8 @@ class ScopedModelView(SearchListMixin, ModelView):
         for name in exclude_cols:
             related = self.datamodel.get_related_model(name)
             value = self._filters.get_filter_value(name)
+            if isinstance(value, list):  # FAB keeps the values of an argument as a list
+                value = value[0] if len(value) == 1 else None
             row = self.datamodel.session.execute(restrict(
                 select(related).where(related.id == _as_key(value)), related, current_actor(), READ)).scalar_one_or_none()
             if row is None:
@@ -160,8 +162,8 @@ class ScopedModelView(SearchListMixin, ModelView):
         form = self.add_form.refresh()
         if request.method == "GET":
             self.prefill_add_form(form)
+        self._fill_form_exclude_cols(exclude_cols, form)
         if request.method == "POST":
-            self._fill_form_exclude_cols(exclude_cols, form)
             if form.validate():
                 self.process_form(form, True)
                 item = self.datamodel.obj()

@@ -21,5 +21,3 @@ class OutplacementOrganisationView(ScopedModelView):
         LowerTextField("name", _l("Naam"), OutplacementOrganisation.name),
     )
     add_columns = edit_columns = show_columns = ["number", "name", "region"]
-    search_columns = ["number", "name"]
-    base_order = ("number", "asc")

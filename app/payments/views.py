@@ -67,7 +67,7 @@ class PaymentNoteLineView(ScopedModelView):
 
 
 OtherContributionView = record_view(
-    OtherContribution, "OtherContributionView",
+    OtherContribution, P.OTHER_CONTRIBUTION_VIEW,
     titles=(_l("Overige bijdragen"), _l("Overige bijdrage"), _l("Bijdrage toevoegen"), _l("Bijdrage bewerken")),
     help_text=_l("Boekengeld, diplomageld en vergoedingen voor stages en projecten die het fonds uitkeert."),
     labels={"company": _l("Bedrijf"), "company.name": _l("Bedrijf"), "employee": _l("Werknemer"),

@@ -71,19 +71,26 @@ def _contact_companies(session):
 
 
 def first_contacts_become_main(session):
-    """A company's first contact is its main contact from the moment it is saved."""
-    from sqlalchemy import exists
+    """A company's first contact is its main contact from the moment it is saved; a main contact moved
+    to a company that has one already is an ordinary contact there (its old company gets another)."""
+    from sqlalchemy import exists, inspect
+
+    def has_main(company_id):
+        with session.no_autoflush:
+            return session.execute(select(exists().where(
+                ContactPerson.company_id == company_id, ContactPerson.is_main.is_(True)))).scalar()
 
     claimed = set()
     for contact in session.new:
         if not isinstance(contact, ContactPerson) or not contact.company_id or contact.company_id in claimed:
             continue
-        with session.no_autoflush:
-            has_main = session.execute(select(exists().where(
-                ContactPerson.company_id == contact.company_id, ContactPerson.is_main.is_(True)))).scalar()
-        if not has_main:
+        if not has_main(contact.company_id):
             contact.is_main = True
         claimed.add(contact.company_id)
+    for contact in session.dirty:
+        if isinstance(contact, ContactPerson) and contact.is_main and \
+                inspect(contact).attrs.company_id.history.has_changes() and has_main(contact.company_id):
+            contact.is_main = False
 
 
 def keep_one_main_contact(session, company_ids):

@@ -135,7 +135,7 @@ class ErrorReportView(ScopedModelView):
 
 
 CompanyCodeView = record_view(
-    CompanyCode, "CompanyCodeView",
+    CompanyCode, P.COMPANY_CODE_VIEW,
     titles=(_l("Bedrijfscodes"), _l("Bedrijfscode"), _l("Code toekennen"), _l("Bedrijfscode bewerken")),
     help_text=_l("De codes waarmee het fonds een bedrijf karakteriseert."),
     labels={"company": _l("Bedrijf"), "company.name": _l("Bedrijf"), "code": _l("Code"), "code.code": _l("Code"),
@@ -145,7 +145,7 @@ CompanyCodeView = record_view(
     fields=company_fields(), breadcrumb_parent=COMPANY_PARENT)
 
 PostItemView = record_view(
-    PostItem, "PostItemView",
+    PostItem, P.POST_ITEM_VIEW,
     titles=(_l("Post"), _l("Poststuk"), _l("Poststuk registreren"), _l("Poststuk bewerken")),
     help_text=_l("Post die bedrijven naar het fonds stuurden, en wanneer het fonds de ontvangst bevestigde."),
     labels={"company": _l("Bedrijf"), "company.name": _l("Bedrijf"), "received_on": _l("Ontvangen"),

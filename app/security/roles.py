@@ -131,7 +131,7 @@ ROLE_PERMISSIONS = {
         PARTNER_LOGO_VIEW: CRUD, MENU_PARTNER_LOGOS: MENU,
         AUDIT_LOG_VIEW: READ, MENU_AUDIT_LOG: MENU,  # read only: no role may change the log
         USER_VIEW: USER_ADMIN + _EVERYONE[USER_VIEW] + ("resetpasswords", "invite"), MENU_USERS: MENU,
-        "ResetPasswordView": ("can_this_form_get", "can_this_form_post"),
+        P.RESET_PASSWORD_VIEW: ("can_this_form_get", "can_this_form_post"),
         PERMISSION_INSPECTOR_VIEW: INSPECT, MENU_PERMISSION_INSPECTOR: MENU,
     },
     REGIONAL_MANAGER: {**_EVERYONE, **_FIELDWORK},

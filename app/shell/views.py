@@ -54,8 +54,6 @@ class ContactMessageView(ScopedModelView):
     show_columns = ["sent_at", "sender", "subject", "message", "handled", "answer"]
     edit_columns = ["handled", "answer"]
     exclude_route_methods = {"add"}  # messages arrive through the contact form only
-    search_columns = ["subject", "handled"]
-    base_order = ("sent_at", "desc")
 
 
 class CampaignBannerView(ScopedModelView):
@@ -66,7 +64,6 @@ class CampaignBannerView(ScopedModelView):
     list_columns = ["title", "active"]
     search_fields = (LowerTextField("title", _l("Titel"), CampaignBanner.title),)
     add_columns = edit_columns = show_columns = ["title", "text", "link_url", "active"]
-    search_columns = ["title", "active"]
 
 
 class PartnerLogoView(ScopedModelView):
@@ -82,5 +79,3 @@ class PartnerLogoView(ScopedModelView):
     add_form_extra_fields = edit_form_extra_fields = {
         "logo": LogoFileField(_l("Logo"), description=_l("PNG, JPEG, GIF of WebP, hoogstens 512 kB.")),
     }
-    search_columns = ["name"]
-    base_order = ("sort_order", "asc")

@@ -14,6 +14,7 @@ from app.core.views import ScopedModelView, record_view
 from app.extensions import db
 from app.registry.fields import COMPANY_PARENT, EMPLOYEE_PARENT, company_field, company_fields, employee_field
 from app.registry.models import Employee
+from app.security import permissions as P
 from app.security.scoping import current_actor
 from app.training.models import (
     SCHEMES, Application, ApplicationState, BblState, ExtraTrainingDay, Institute, PlanKind, Project,
@@ -167,7 +168,7 @@ class ProjectView(ScopedModelView):
 
 
 ProjectParticipantView = record_view(
-    ProjectParticipant, "ProjectParticipantView",
+    ProjectParticipant, P.PROJECT_PARTICIPANT_VIEW,
     titles=(_l("Projectdeelnemers"), _l("Projectdeelnemer"), _l("Deelnemer toevoegen"), _l("Deelnemer bewerken")),
     help_text=_l("Welke bedrijven en werknemers aan een project deelnemen."),
     labels={"company": _l("Bedrijf"), "company.name": _l("Bedrijf"), "employee": _l("Werknemer"),
@@ -177,7 +178,7 @@ ProjectParticipantView = record_view(
     fields=company_fields(employee=True), breadcrumb_parent=COMPANY_PARENT)
 
 ExtraTrainingDayView = record_view(
-    ExtraTrainingDay, "ExtraTrainingDayView",
+    ExtraTrainingDay, P.EXTRA_TRAINING_DAY_VIEW,
     titles=(_l("Extra bijscholingsdagen"), _l("Extra bijscholingsdag"), _l("Bijscholingsdag toevoegen"),
             _l("Bijscholingsdag bewerken")),
     help_text=_l("Extra bijscholingsdagen van bedrijven en hun werknemers."),

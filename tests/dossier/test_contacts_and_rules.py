@@ -259,3 +259,18 @@ def test_ptt_years_sum_paid_amounts_and_show_the_remaining_balance(app, world):
             for row in rows:
                 db.session.delete(row)
             db.session.commit()
+
+
+def test_a_main_contact_moved_to_a_company_with_one_is_an_ordinary_contact_there(app, company, world):
+    with app.app_context():
+        moved = add_contact(company, "Verhuizer")
+        stays = add_contact(company, "Blijver")
+        contact = db.session.get(ContactPerson, moved)
+        assert contact.is_main
+        contact.company_id = world.zhn_company
+        ScopedSQLAInterface(ContactPerson).edit(contact)
+        assert len(mains(world.zhn_company)) == 1 and "Verhuizer" not in mains(world.zhn_company)
+        assert mains(company) == ["Blijver"]  # the old company got another main contact
+        db.session.get(ContactPerson, moved).company_id = company
+        ScopedSQLAInterface(ContactPerson).edit(db.session.get(ContactPerson, moved))
+        assert stays and mains(company) == ["Blijver"]

@@ -17,6 +17,7 @@ from app.core.export import xlsx_response
 from app.core.search.chain import Chain, parse_chain, parse_step, REFINE, EXTEND
 from app.core.search.fields import OPERATORS
 from app.core.search.query import all_rows, fetch_page, where_clauses
+from app.security.permissions import SAVED_OVERVIEW_VIEW
 from app.security.scoping import current_actor
 
 EXPORT_LIMIT = 100_000
@@ -77,7 +78,7 @@ class SearchListMixin:
                                     page=page, fields=self.search_fields, operators=OPERATORS,
                                     can_show=self._can("can_show"), can_edit=self._can("can_edit"),
                                     can_add=self._can("can_add"), can_export=self._can("can_export_csv"),
-                                    can_save=self.appbuilder.sm.has_access("can_save", "SavedOverviewView"))
+                                    can_save=self.appbuilder.sm.has_access("can_save", SAVED_OVERVIEW_VIEW))
 
     def _apply_bar(self):
         """The bar's form (GET): add a search to the chain, or change Actief/sort; then redirect, so
