@@ -140,7 +140,9 @@ class SeedResult:
 
 
 def seed_demo(companies=300, employees=3000, password=DEFAULT_PASSWORD, reset=False, random_seed=2026,
-              progress=print):
+              progress=print, today=TODAY):
+    """The demo register, its dossier records and one user per role, as the fund would have them on
+    ``today`` (fixed by default, so the data is the same on every run)."""
     import time
 
     started = time.perf_counter()
@@ -152,7 +154,7 @@ def seed_demo(companies=300, employees=3000, password=DEFAULT_PASSWORD, reset=Fa
         result.skipped = True
         return result
     rng = random.Random(random_seed)
-    generator = DemoGenerator(rng, session, progress)
+    generator = DemoGenerator(rng, session, progress, today)
     result.counts = generator.run(companies, employees)
     _create_users(session, password, generator)
     session.commit()
@@ -188,10 +190,11 @@ def _wipe(session):
 
 
 class DemoGenerator:
-    def __init__(self, rng, session, progress):
+    def __init__(self, rng, session, progress, today):
         self.rng = rng
         self.session = session
         self.progress = progress
+        self.today = today
         self.region_ids = {}
         self.company_region = []  # index → region id
         self.company_place = []  # index → (place, postcode digits)
@@ -206,7 +209,7 @@ class DemoGenerator:
         self._employees(n_employees, n_companies)
         # the records behind the dossier tabs, for the first companies (the demo employer's first)
         company_ids = range(self.first_company_id, self.first_company_id + min(DOSSIER_COMPANIES, n_companies))
-        records = seed_records(self.session, company_ids, TODAY, Employee)
+        records = seed_records(self.session, company_ids, self.today, Employee)
         return {"bedrijven": n_companies, "werknemers": n_employees, "regio's": len(REGIONS),
                 "dossierregels": sum(records.values())}
 
@@ -243,7 +246,7 @@ class DemoGenerator:
         for i in range(n):
             place, digits, region_code, _ = self._company_place(i, weights)
             active = rng.random() < 0.9
-            registered_from = TODAY - dt.timedelta(days=rng.randint(200, 12000))
+            registered_from = self.today - dt.timedelta(days=rng.randint(200, 12000))
             surname = rng.choice(SURNAMES)
             name = self._company_name(surname, place)
             self.company_region.append(self.region_ids[region_code])
@@ -332,7 +335,7 @@ class DemoGenerator:
         self._bulk(Employee, rows, "werknemers")
         self.first_employee_id = self.session.execute(select(func.min(Employee.id))).scalar()
         for j, company_index in enumerate(self.employee_company):
-            start = TODAY - dt.timedelta(days=rng.randint(30, 9000))
+            start = self.today - dt.timedelta(days=rng.randint(30, 9000))
             employments.append({"employee_id": self.first_employee_id + j,
                                 "company_id": self.first_company_id + company_index,
                                 "start_date": start, "end_date": None})

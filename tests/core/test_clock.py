@@ -56,3 +56,26 @@ def test_times_are_shown_on_the_funds_clock(ctx):
     assert format_date(dt.datetime(2026, 1, 1, 10, 0, tzinfo=UTC)) == "01-01-2026 11:00"  # winter: +1
     assert format_date(dt.datetime(2026, 1, 1, 10, 0)) == "01-01-2026 11:00"  # a naive moment is UTC
     assert format_date(dt.date(2026, 1, 1)) == "01-01-2026"
+
+
+def test_a_command_runs_as_on_the_day_its_today_option_names():
+    import click
+    from click.testing import CliRunner
+
+    from app.cli import today_option
+
+    seen = []
+
+    @click.command()
+    @today_option
+    def job(today):
+        seen.append((today, clock.today()))
+
+    runner = CliRunner()
+    assert runner.invoke(job, ["--today", "01-03-2027"]).exit_code == 0
+    assert seen[-1] == (dt.date(2027, 3, 1), dt.date(2027, 3, 1))
+    assert runner.invoke(job, []).exit_code == 0
+    assert seen[-1][0] is None and seen[-1][1] == dt.datetime.now(dt.timezone.utc).astimezone(
+        clock.fund_zone()).date()
+    refused = runner.invoke(job, ["--today", "31-02-2027"])
+    assert refused.exit_code == 2 and "dd-mm-jjjj" in refused.output and len(seen) == 2
