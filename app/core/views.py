@@ -236,6 +236,7 @@ class ScopedModelView(SearchListMixin, ModelView):
             form = form_class.refresh(obj=item)
             self.prefill_form(form, pk)
             self.update_redirect()
+        self._offer_moves(form, item)
         if VERSION_FIELD in form:  # the version this form now shows: a stale save is refused
             form[VERSION_FIELD].data = item.version
         hidden = [c for c in self.edit_columns if c not in editable]
@@ -244,6 +245,16 @@ class ScopedModelView(SearchListMixin, ModelView):
         widgets["fixed"] = [(self.label_columns.get(c, c), self._display(item, c)) for c in hidden]
         return self._get_related_views_widgets(item, orders=get_order_args(), pages=get_page_args(),
                                                page_sizes=get_page_size_args(), widgets=widgets)
+
+    def _offer_moves(self, form, item):
+        """A state field offers the current state and the moves the machine allows this user; what is
+        posted is decided by the machine all the same (app.core.states)."""
+        machine = getattr(self.datamodel.obj, "__states__", None)
+        if machine is None or machine.column not in form:
+            return
+        current = machine.state_of(item)
+        form[machine.column].choices = [(state.value, state.title)
+                                        for state in (current, *machine.targets(item, current_actor()))]
 
     def _differences(self, form, item):
         """Field → "Nu opgeslagen: …" for every field where the stored value differs from the input."""

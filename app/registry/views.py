@@ -118,7 +118,9 @@ class ErrorReportView(ScopedModelView):
     add_form_extra_fields = {"company": company_field()}
     prefill_from_args = {"company": Company}
     edit_form_extra_fields = {
-        "status": SelectField(_l("Status"), choices=[(state.value, state.title) for state in ReportState]),
+        # the choices are the moves the state machine allows this user (ScopedModelView._offer_moves)
+        "status": SelectField(_l("Status"), choices=[(state.value, state.title) for state in ReportState],
+                              validate_choice=False),
     }
     validators_columns = {"description": [InputRequired(), Length(max=2000)], "resolution": [Length(max=2000)]}
     formatters_columns = {"status": lambda status: label_of(ReportState.labels(), status)}

@@ -195,3 +195,29 @@ def test_the_page_shows_the_status_history(app, clients, application_in):
     html = clients("staff").get(f"/applicationview/show/{application_id}").get_data(as_text=True)
     section = html.split('id="fonds-status-history-title"', 1)[1]
     assert "Ingediend" in section and "In behandeling" in section and "staff@demo.fondsportaal.nl" in section
+
+
+# --- error reports: the form offers the machine's moves and refuses the others --------------------------
+def test_the_error_report_form_offers_the_allowed_moves_and_refuses_a_forbidden_one(app, clients, world):
+    import re as regex
+
+    from app.registry.models import ErrorReport
+
+    with app.app_context():
+        report = ErrorReport(company_id=world.zhn_company, description="Postcode klopt niet.")
+        save(db.session, report, SYSTEM)
+        db.session.execute(text("UPDATE error_report SET status = 'resolved', resolution = 'Klaar' WHERE id = :i"),
+                           {"i": report.id})
+        db.session.commit()
+        report_id, version = report.id, db.session.get(ErrorReport, report.id).version
+    staff = clients("staff")
+    form = staff.get(f"/errorreportview/edit/{report_id}").get_data(as_text=True)
+    offered = regex.findall(r'<option[^>]*value="(\w+)"', form.split('name="status"', 1)[1].split("</select>", 1)[0])
+    assert offered == ["resolved", "open"]  # from Aangepast only back to Open
+    refused = staff.post(f"/errorreportview/edit/{report_id}", data={
+        "status": "rejected", "resolution": "Toch niet", "row_version": str(version)})
+    assert "kan het niet naar" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(ErrorReport, report_id).status == "resolved"
+        db.session.delete(db.session.get(ErrorReport, report_id))
+        db.session.commit()
