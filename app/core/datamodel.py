@@ -9,6 +9,7 @@ REST API; commands, imports and jobs call ``save``/``delete``/``perform`` with t
 """
 import logging
 import re
+from contextlib import contextmanager
 
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -129,13 +130,38 @@ def _apply_domain(session, item, is_new, actor, clock):
             machine.check_pending_change(item, actor, clock.now())
 
 
+@contextmanager
+def all_or_nothing(session, what, conflict, failure):
+    """Everything in the block is saved together or not at all; a refusal leaves the session clean and
+    says in Dutch what went wrong (``conflict``: a broken constraint, ``failure``: any other database
+    error)."""
+    try:
+        yield
+    except (DomainError, OutOfScope):
+        session.rollback()
+        raise
+    except StaleDataError:
+        session.rollback()
+        raise concurrent_edit() from None
+    except IntegrityError:
+        session.rollback()
+        log.warning("integrity error %s", what, exc_info=True)
+        raise DomainError(conflict) from None
+    except SQLAlchemyError:
+        session.rollback()
+        log.exception("database error %s", what)
+        raise DomainError(failure) from None
+
+
 def save(session, item, actor, is_new=None, commit=True, clock=None):
     """Validate, apply the domain's rules, flush, check the scope, commit; or roll back and raise
     DomainError (Dutch), ConcurrentEdit or OutOfScope."""
     clock = clock or clocks.current()
     if is_new is None:
         is_new = not inspect(item).has_identity
-    try:
+    with all_or_nothing(session, f"saving {type(item).__name__}",
+                        _("Dit gegeven bestaat al of verwijst naar iets dat niet bestaat."),
+                        _("De gegevens konden niet worden opgeslagen. Controleer uw invoer.")):
         # The pending changes are read before anything can autoflush them away (loading the actor's
         # roles, for one, is a query).
         with session.no_autoflush:
@@ -147,62 +173,33 @@ def save(session, item, actor, is_new=None, commit=True, clock=None):
             raise OutOfScope()
         if commit:
             session.commit()
-    except (DomainError, OutOfScope):
-        session.rollback()
-        raise
-    except StaleDataError:
-        session.rollback()
-        raise concurrent_edit() from None
-    except IntegrityError:
-        session.rollback()
-        log.warning("integrity error saving %s", type(item).__name__, exc_info=True)
-        raise DomainError(_("Dit gegeven bestaat al of verwijst naar iets dat niet bestaat.")) from None
-    except SQLAlchemyError:
-        session.rollback()
-        log.exception("database error saving %s", type(item).__name__)
-        raise DomainError(_("De gegevens konden niet worden opgeslagen. Controleer uw invoer.")) from None
 
 
 def perform(session, operation, item, actor, clock=None, **arguments):
     """An explicit operation on a stored record ("Maak hoofdcontactpersoon", "Annuleren"), then the
     checked save: the same refusals, scope and audit as any other change."""
     clock = clock or clocks.current()
-    try:
+    with all_or_nothing(session, f"{operation.__name__} on {type(item).__name__}",
+                        _("Dit kon niet worden opgeslagen omdat iemand anders tegelijk iets wijzigde. "
+                          "Probeer het nog eens."),
+                        _("De gegevens konden niet worden opgeslagen. Controleer uw invoer.")):
         with session.no_autoflush:  # the save below must still see what the operation changed
             operation(session, item, actor, clock, **arguments)
-    except DomainError:
-        session.rollback()
-        raise
-    except StaleDataError:
-        session.rollback()
-        raise concurrent_edit() from None
-    except IntegrityError:
-        session.rollback()
-        raise DomainError(_("Dit kon niet worden opgeslagen omdat iemand anders tegelijk iets wijzigde. "
-                            "Probeer het nog eens.")) from None
     save(session, item, actor, is_new=False, clock=clock)
 
 
 def delete(session, item, actor, commit=True, clock=None):
     """The domain's delete rules, the scope for deleting, then the delete; or roll back and raise."""
     clock = clock or clocks.current()
-    try:
+    with all_or_nothing(session, f"deleting {type(item).__name__}",
+                        _("Dit gegeven is nog in gebruik en kan niet worden verwijderd."),
+                        _("Het gegeven kon niet worden verwijderd.")):
         if not is_in_scope(session, actor, type(item), item.id, DELETE):
             raise OutOfScope()
         apply_rules(DELETE, session, item, actor, clock)
         session.delete(item)
         if commit:
             session.commit()
-    except (DomainError, OutOfScope):
-        session.rollback()
-        raise
-    except IntegrityError:
-        session.rollback()
-        raise DomainError(_("Dit gegeven is nog in gebruik en kan niet worden verwijderd.")) from None
-    except SQLAlchemyError:
-        session.rollback()
-        log.exception("database error deleting %s", type(item).__name__)
-        raise DomainError(_("Het gegeven kon niet worden verwijderd.")) from None
 
 
 class ScopedSQLAInterface(SQLAInterface):
