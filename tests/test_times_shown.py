@@ -2,7 +2,6 @@
 moment is stored as UTC (app.core.clock) and shown local on the record's page, in lists, in its status
 history, in "Wijzigingen" and in the Logboek."""
 import datetime as dt
-import re
 
 from sqlalchemy import select, text
 

@@ -10,7 +10,7 @@ from flask_appbuilder.const import API_RESULT_RES_KEY
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
-from app.core.datamodel import SCOPE_FILTER, ConcurrentEdit, DomainError, scope_filter
+from app.core.datamodel import SCOPE_FILTER, ConcurrentEdit, DomainError, write_filters
 from app.core.versioning import Versioned, etag, if_match_version
 from app.core.views import INTEGER_RANGE, relation_names, scoped_relation_filters
 from app.security.scoping import DELETE, UPDATE, OutOfScope
@@ -68,8 +68,7 @@ class ScopedModelRestApi(ModelRestApi):
         self.add_query_rel_fields = scoped_relation_filters(model, self.add_query_rel_fields)
         self.edit_query_rel_fields = scoped_relation_filters(model, self.edit_query_rel_fields)
         super().__init__()
-        self._write_filters = {action: self.datamodel.get_filters().add_filter_list([scope_filter(action)] + own_filters)
-                               for action in (UPDATE, DELETE)}
+        self._write_filters = write_filters(self.datamodel, own_filters)
 
     def post_headless(self):
         if not request.is_json:

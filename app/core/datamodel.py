@@ -55,6 +55,12 @@ def scope_filter(action=READ):
 SCOPE_FILTER = scope_filter(READ)
 
 
+def write_filters(datamodel, own_filters):
+    """The filters a view or API loads a record with before changing it: action → FAB filters."""
+    return {action: datamodel.get_filters().add_filter_list([scope_filter(action)] + own_filters)
+            for action in (UPDATE, DELETE)}
+
+
 def may_change_fixed_data(user):
     return user is SYSTEM or bool(user.role_names & MANAGES_FIXED_DATA)
 

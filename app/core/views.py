@@ -24,8 +24,7 @@ from wtforms.validators import StopValidation
 from sqlalchemy import Date, DateTime, Integer, inspect, select
 
 from app.core.datamodel import (
-    SCOPE_FILTER, DomainError, ScopedSQLAInterface, fixed_fields, may_change_fixed_data,
-    scope_filter,
+    SCOPE_FILTER, DomainError, ScopedSQLAInterface, fixed_fields, may_change_fixed_data, write_filters,
 )
 from app.core.export import csv_response
 from app.core.fields import DutchDateField
@@ -33,6 +32,9 @@ from app.core.formatting import display_value
 from app.core.search.view import SearchListMixin
 from app.core.versioning import VERSION_FIELD, Versioned, refuse_stale, submitted_version
 from app.security.scoping import DELETE, READ, UPDATE, OutOfScope, current_actor, is_in_scope, restrict
+
+
+INTEGER_RANGE = (-(2 ** 31), 2 ** 31 - 1)  # PostgreSQL's INTEGER
 
 
 def _as_key(value):
@@ -49,9 +51,6 @@ def local_next_url():
     if target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return None
-
-
-INTEGER_RANGE = (-(2 ** 31), 2 ** 31 - 1)  # PostgreSQL's INTEGER
 
 
 def fits_an_integer_column(form, field):
@@ -87,8 +86,7 @@ class ScopedModelView(SearchListMixin, ModelView):
         model = self.datamodel.obj
         own_filters = list(self.base_filters or [])
         self.base_filters = [SCOPE_FILTER] + own_filters
-        self._write_filters = {action: self.datamodel.get_filters().add_filter_list([scope_filter(action)] + own_filters)
-                               for action in (UPDATE, DELETE)}
+        self._write_filters = write_filters(self.datamodel, own_filters)
         self.add_form_query_rel_fields = scoped_relation_filters(model, self.add_form_query_rel_fields)
         self.edit_form_query_rel_fields = scoped_relation_filters(model, self.edit_form_query_rel_fields)
         self.search_form_query_rel_fields = scoped_relation_filters(model, self.search_form_query_rel_fields)

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select, text
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.core.clock import today
 from app.core.datamodel import ConcurrentEdit, DomainError, ScopedSQLAInterface, perform
