@@ -68,7 +68,7 @@ MAIL_TIMEOUT_SECONDS = _env_int("MAIL_TIMEOUT_SECONDS", 10)
 # SAFE_REDIRECT_HOSTS.
 PUBLIC_URL = _env("PUBLIC_URL", "").rstrip("/")
 
-# --- Uploads (app/core/uploads.py) -------------------------------------------------------------
+# --- Uploads (app/core/uploads/) ---------------------------------------------------------------
 # Where uploaded files are kept: outside any static folder (the app refuses to store in one); they
 # are served only by the scoped download /bestanden/<token>. Part of every backup.
 UPLOAD_FOLDER = _env("UPLOAD_FOLDER", f"{INSTANCE_DIR}/uploads")

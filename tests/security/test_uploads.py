@@ -1,4 +1,4 @@
-"""The one upload service (issue 6, item 6; app/core/uploads.py, app/core/upload_views.py).
+"""The one upload service (issue 6, item 6; app/core/uploads/, app/core/upload_views.py).
 
 Every refusal of the abuse list is asserted twice — through store() and through the one upload form
 of the portal (the partner logo) — with its Dutch message and with nothing stored: no stored_file row

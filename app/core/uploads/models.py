@@ -5,9 +5,10 @@ import datetime as dt
 from typing import Optional
 
 from flask_appbuilder import Model
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, and_
+from sqlalchemy import ForeignKey, Index, Integer, String, and_
 from sqlalchemy.orm import Mapped, declared_attr, foreign, mapped_column, relationship
 
+from app.core.clock import UtcDateTime
 from app.core.uploads.types import type_of
 from app.security.scoping import Scope
 
@@ -30,7 +31,7 @@ class StoredFile(Model):
     owner_model: Mapped[str] = mapped_column(String(100))  # class name of the owning row
     owner_id: Mapped[int] = mapped_column(Integer)  # no foreign key: owners live in many tables
     uploaded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
-    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+    uploaded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
     @property
     def file_type(self):

@@ -5,7 +5,6 @@ permissions. A file is written under UPLOAD_FOLDER/.incoming and moved into plac
 check; it belongs to the caller's transaction: a rollback removes it, and a deleted StoredFile's file
 is removed when the delete commits (the session event hooks below). A refusal writes nothing at all.
 """
-import datetime as dt
 import logging
 import os
 import re
@@ -19,10 +18,11 @@ from flask_babel import gettext as _
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, object_session
 
+from app.core.clock import now
 from app.core.uploads.models import HasFiles, StoredFile
 from app.core.uploads.sniffing import CheckedUpload, check
 from app.core.uploads.types import UploadRefused
-from app.security.scoping import OutOfScope, current_actor, is_in_scope
+from app.security.scoping import UPDATE, OutOfScope, current_actor, is_in_scope
 
 log = logging.getLogger(__package__)  # the service's one logger, app.core.uploads
 
@@ -59,7 +59,7 @@ def store(upload, owner, *, allowed=None, max_bytes=None, session=None):
 
     Returns the new StoredFile, added to the owner's session; the caller commits (or rolls back, which
     removes the file again). Raises UploadRefused (a DomainError, Dutch message) and stores nothing;
-    OutOfScope when the owner lies outside the user's scope."""
+    OutOfScope when the user may not change the owner (a file added is a change of its row)."""
     checked = upload if isinstance(upload, CheckedUpload) else check(upload, allowed=allowed, max_bytes=max_bytes)
     if allowed is not None and checked.file_type.key not in allowed:
         raise UploadRefused(_("Een bestand van het soort %(type)s wordt hier niet aangenomen.",
@@ -73,7 +73,7 @@ def store(upload, owner, *, allowed=None, max_bytes=None, session=None):
     actor = current_actor()
     with session.no_autoflush:
         persistent = inspect(owner).has_identity
-        if persistent and not is_in_scope(session, actor, model, owner.id):
+        if persistent and not is_in_scope(session, actor, model, owner.id, UPDATE):
             raise OutOfScope()
         if not persistent and not isinstance(owner, HasFiles):
             raise TypeError(f"save the {model.__name__} first, or give {model.__name__} the HasFiles mixin")
@@ -86,7 +86,7 @@ def store(upload, owner, *, allowed=None, max_bytes=None, session=None):
             token=token, name=checked.name, content_type=checked.content_type, size=checked.size,
             sha256=checked.sha256, owner_model=model.__name__,
             uploaded_by_id=actor.id if getattr(actor, "is_authenticated", False) else None,
-            uploaded_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
+            uploaded_at=now())
         if isinstance(owner, HasFiles):
             owner.stored_files.append(stored)
         else:
