@@ -1,5 +1,6 @@
 """The index of the data: every domain's models, so Alembic and the app see all tables."""
 from app.core.audit import AuditLog  # noqa: F401
+from app.core.numbering import number_series  # noqa: F401
 from app.core.search.models import SavedOverview  # noqa: F401
 from app.dossier.models import (  # noqa: F401
     CompanyCode, ErrorReport, ExtraTrainingDay, OtherContribution, PaymentNote, PaymentNoteLine, PostItem,
