@@ -1,6 +1,7 @@
 """The index of the data: every table of every domain, so Alembic and the app see them all (a test
 checks that nothing in the metadata is missing here)."""
 from app.core.audit import AuditLog  # noqa: F401
+from app.core.numbering import number_series  # noqa: F401
 from app.core.search.models import SavedOverview  # noqa: F401
 from app.core.states import StatusChange  # noqa: F401
 from app.core.uploads import StoredFile  # noqa: F401
