@@ -22,6 +22,7 @@ from app.registry.rules import recount_active_employees
 from app.security.manager import FondsUser, user_region
 from app.shell.models import CampaignBanner, ContactMessage, PartnerLogo
 from app.core.demo import seed_records
+from app.core.numbering import number_series
 from app.core.states import StatusChange
 from app.payments.models import OtherContribution, PaymentNote, PaymentNoteLine
 from app.registry.models import CompanyCode, ErrorReport, PostItem
@@ -118,7 +119,7 @@ ROLE_USERS = [
 DOSSIER_COMPANIES = 60  # companies whose dossier tabs all have demo rows
 
 DOMAIN_TABLES_IN_DELETE_ORDER = [
-    StatusChange, TrainingPlanEntry, Application, VocationalTraining, PaymentNoteLine, PaymentNote, OtherContribution,
+    StatusChange, number_series, TrainingPlanEntry, Application, VocationalTraining, PaymentNoteLine, PaymentNote, OtherContribution,
     ProjectParticipant, Project, CompanyCode, ExtraTrainingDay, PostItem, ErrorReport,
     SavedOverview, ContactMessage, user_region, Employment, ContactPerson, Employee, Company, Institute,
     OutplacementOrganisation, Code, SubBranch, Region, CampaignBanner, PartnerLogo,

@@ -26,13 +26,14 @@ Concurrency, per engine:
 
 The table is bookkeeping, not domain data: a plain Table (no ``__scope__``), not audited, shown nowhere.
 """
-import datetime as dt
 import string
 
 import sqlalchemy as sa
 from flask_appbuilder import Model
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+
+from app.core import clock
 
 number_series = sa.Table(
     "number_series",
@@ -85,7 +86,7 @@ class Series:
         """``n`` consecutive numbers (formatted, ascending) in one step; the next call continues after them."""
         if n < 1:
             raise ValueError(f"reserve needs n >= 1, not {n}")
-        period = self.period(today or dt.date.today())
+        period = self.period(today or clock.today())
 
         def first_last(reader):
             return int(self.start(reader, dict(period)) or 0) if self.start else 0

@@ -11,7 +11,7 @@ from app.training.models import (
     PTT, Application, ApplicationState, BblState, ExtraTrainingDay, Institute, PlanKind, Project,
     ProjectParticipant, TrainingPlanEntry, VocationalTraining,
 )
-from app.training.rules import next_application_number
+from app.training.rules import APPLICATION_NUMBERS
 
 COURSES = ["MIG/MAG-lassen", "CNC-draaien basis", "Veiligheid VCA", "Hydrauliek", "Leidinggeven in de praktijk",
            "Technisch tekenen", "PLC-programmeren", "Excel voor de werkvloer"]
@@ -33,8 +33,9 @@ def seed_training(context):
     project_ids = session.execute(select(Project.id).order_by(Project.id)).scalars().all()[-len(PROJECTS):]
     rows = {model: [] for model in (VocationalTraining, ProjectParticipant, ExtraTrainingDay, Application)}
     plan = []
-    number = next_application_number(session, today) - 1
-    for company_id in context.company_ids:
+    applications = [rng.randint(1, 4) for _ in context.company_ids]  # per company, drawn first
+    numbers = iter(APPLICATION_NUMBERS.reserve(session, today, sum(applications)))
+    for company_id, count in zip(context.company_ids, applications):
         employees = context.employees[company_id]
         for employee_id in rng.sample(employees, k=min(len(employees), rng.randint(0, 2))):
             if employee_id is None:
@@ -56,8 +57,8 @@ def seed_training(context):
                 "company_id": company_id, "employee_id": rng.choice(employees),
                 "day": dt.date(today.year, rng.randint(1, today.month), rng.randint(1, 28)),
                 "days": Decimal(rng.choice([1, 1, 2, "0.5"])), "subject": rng.choice(COURSES)})
-        for _ in range(rng.randint(1, 4)):
-            number += 1
+        for _ in range(count):
+            number = int(next(numbers))
             employee_id = rng.choice(employees)
             status = rng.choice(STATES)
             institute_id, _name = rng.choice(institutes)

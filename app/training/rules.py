@@ -13,6 +13,7 @@ from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import extract, func, select
 
+from app.core.numbering import Series
 from app.core.operations import DomainError, on_create, on_delete, on_update, previous
 from app.registry.models import Employee
 from app.security.scoping import restrict
@@ -24,18 +25,22 @@ DEFAULT_PTT_BUDGET = Decimal("1000.00")
 
 
 # --- applications ----------------------------------------------------------------------------------
-def next_application_number(session, day):
-    """Number series per year: 2026000001, 2026000002, … (the year in front, as the fund's notes do)."""
-    base = day.year * 1_000_000
+def _highest_number_of_the_year(session, period):
+    """Where the series continues when a year's counter is new: above the numbers already given."""
+    base = period["year"] * 1_000_000
     highest = session.execute(select(func.max(Application.number)).where(
         Application.number > base, Application.number < base + 1_000_000)).scalar()
-    return (highest or base) + 1
+    return highest - base if highest else None
+
+
+# Per year: 2026000001, 2026000002, … (the year in front, as the fund's notes do).
+APPLICATION_NUMBERS = Series("application", "{year}{seq:06}", start=_highest_number_of_the_year)
 
 
 @on_create(Application)
 def submit_application(session, application, actor, clock):
     """A new application gets its number and date; the state machine starts it as "Ingediend"."""
-    application.number = next_application_number(session, clock.today())
+    application.number = int(APPLICATION_NUMBERS.next(session, clock.today()))
     application.submitted_on = clock.today()
     application.status_changed_at = clock.now()
     application.amount_granted = None

@@ -1,7 +1,7 @@
 """status changes: the history of every record with a state machine
 
 Revision ID: a7c3e9d2b814
-Revises: ebc2468853f9
+Revises: f1a2b3c4d5e6
 Create Date: 2026-12-06 09:00:00
 
 One status_change row per move of a record between its states (app/core/states.py): the record
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a7c3e9d2b814'
-down_revision = 'ebc2468853f9'
+down_revision = 'f1a2b3c4d5e6'
 branch_labels = None
 depends_on = None
 

@@ -15,7 +15,7 @@ from app.registry.rules import make_main_contact
 from app.security.manager import FondsUser
 from app.security.scoping import SYSTEM
 from app.training.models import PTT, Application, ApplicationState, TrainingPlanEntry
-from app.training.rules import cancel_application, move_application, next_application_number, ptt_years
+from app.training.rules import APPLICATION_NUMBERS, cancel_application, move_application, ptt_years
 
 GRANTED, PAID = ApplicationState.GRANTED, ApplicationState.PAID
 
@@ -240,8 +240,9 @@ def test_employee_adds_own_plan_entry_and_employer_and_advisor_read_it(app, clie
 
 def test_ptt_years_sum_paid_amounts_and_show_the_remaining_balance(app, world):
     with app.app_context():
-        rows = [Application(number=next_application_number(db.session, today()) + i, company_id=world.zhn_company,
-                            employee_id=world.zhn_employee, scheme=PTT, course_title="PTT", status=PAID,
+        numbers = APPLICATION_NUMBERS.reserve(db.session, today(), 3)
+        rows = [Application(number=int(numbers[i]), company_id=world.zhn_company,
+                            employee_id=world.zhn_employee, scheme=PTT, course_title="PTT", status=PAID.value,
                             submitted_on=dt.date(2025, 1, 1), paid_on=paid_on, amount_granted=amount)
                 for i, (paid_on, amount) in enumerate([(dt.date(2025, 3, 1), Decimal("300")),
                                                         (dt.date(2025, 9, 1), Decimal("250.50")),

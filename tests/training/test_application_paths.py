@@ -221,3 +221,40 @@ def test_the_error_report_form_offers_the_allowed_moves_and_refuses_a_forbidden_
         assert db.session.get(ErrorReport, report_id).status == "resolved"
         db.session.delete(db.session.get(ErrorReport, report_id))
         db.session.commit()
+
+
+def test_twenty_applications_at_once_get_twenty_distinct_consecutive_numbers(app, world):
+    """Twenty users submit at the same moment, each in their own session and transaction: the series
+    gives every one its own number, none twice, none skipped (on PostgreSQL really in parallel)."""
+    import threading
+
+    barrier, numbers, errors = threading.Barrier(20), [], []
+
+    def submit():
+        with app.app_context():
+            try:
+                barrier.wait(timeout=30)
+                item = Application(company_id=world.zhn_company, scheme="cursus", course_title="Tegelijk")
+                save(db.session, item, SYSTEM)
+                numbers.append(item.number)
+            except Exception as error:  # noqa: BLE001 (reported below)
+                errors.append(repr(error))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=submit) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    try:
+        assert errors == [] and len(numbers) == 20
+        assert sorted(numbers) == list(range(min(numbers), min(numbers) + 20))
+    finally:
+        with app.app_context():
+            for number in numbers:
+                application_id = db.session.execute(select(Application.id).where(Application.number == number)).scalar()
+                db.session.execute(text("DELETE FROM status_change WHERE record_model = 'Application' "
+                                        "AND record_id = :i"), {"i": application_id})
+                db.session.execute(text("DELETE FROM application WHERE id = :i"), {"i": application_id})
+            db.session.commit()
