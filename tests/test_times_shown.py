@@ -75,3 +75,15 @@ def test_a_lost_update_names_who_changed_it_at_what_local_time(app, clients, wor
     html = stale.get_data(as_text=True)
     assert f"door staff@demo.fondsportaal.nl om {SHOWN}" in html
     assert UTC_SHOWN not in html
+
+
+def test_the_last_login_is_kept_in_utc_and_shown_local(app, clients):
+    from tests.helpers import DEMO_PASSWORD, Client
+
+    with clock.frozen_at(SUMMER_MOMENT):
+        Client.logged_in(app, "institute@demo.fondsportaal.nl", DEMO_PASSWORD)
+    with app.app_context():
+        user_id, stored = db.session.execute(text(
+            "SELECT id, last_login FROM ab_user WHERE email = 'institute@demo.fondsportaal.nl'")).one()
+    assert str(stored).startswith("2026-07-01 10:05")
+    assert SHOWN in clients("staff").get(f"/users/show/{user_id}").get_data(as_text=True)

@@ -17,6 +17,7 @@ from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import Column, ForeignKey, Integer, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core import clock
 from app.security import sessions
 from app.security.login_guard import AccountThrottle
 
@@ -149,6 +150,23 @@ class FondsSecurityManager(SecurityManager):
     def _jwt_claims(self, identity):
         user = self.get_user_by_id(int(identity))
         return {sessions.EPOCH_CLAIM: user.session_epoch if user is not None else -1}
+
+    def update_user_auth_stat(self, user, success=True):
+        """FAB's login statistics, with the login time from the one clock (FAB stores the server's local
+        time; ab_user's columns are FAB's plain DateTime, so it is kept as naive UTC, as the portal reads it)."""
+        user.login_count = user.login_count or 0
+        user.fail_login_count = user.fail_login_count or 0
+        if success:
+            user.login_count += 1
+            user.last_login = clock.now().replace(tzinfo=None)
+            user.fail_login_count = 0
+        else:
+            user.fail_login_count += 1
+        self.update_user(user)
+        if success:
+            self.on_user_login(user)
+        else:
+            self.on_user_login_failed(user)
 
     def on_user_logout(self, user):
         sessions.end_all_sessions(self.session, user.id)

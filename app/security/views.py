@@ -25,6 +25,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional as OptionalValidator, ValidationError
 
 from app.core.fields import NumberLookupField
+from app.core.formatting import display_value
 from app.security import accounts
 from app.security.roles import ADMIN
 from app.security.scoping import COMPANY, EMPLOYEE, kind_model
@@ -244,6 +245,8 @@ class FondsUserView(UserDBModelView):
     description_columns = {"roles": _l("De rol bepaalt wat de gebruiker mag; de koppeling hieronder "
                                        "bepaalt van wie hij de gegevens ziet.")}
     list_columns = ["first_name", "last_name", "email", "active", "roles"]
+    # times on the fund's clock (app.core.formatting), Ja/Nee, nothing for an empty value
+    formatters_columns = {name: display_value for name in ("active", "last_login", "login_count", "fail_login_count")}
     show_fieldsets = [
         (_l("Gebruiker"), {"fields": ["first_name", "last_name", "email", "active", "roles"]}),
         (_l("Gegevens die de gebruiker mag zien"), {"fields": SCOPE_COLUMNS}),
