@@ -21,6 +21,11 @@ class DemoContext:
     def rng(self, name):
         return random.Random(f"{self.random_seed}:{name}")
 
+    def least(self, company_id):
+        """How many rows of a kind a company gets at least: the first company (the demo employer's)
+        one of every kind, so that each of its tabs shows something; the others may have none."""
+        return 1 if company_id == self.company_ids[0] else 0
+
 
 def register_demo(name, seed, order):
     """``seed(context)`` adds demo rows (bulk inserts) and returns how many."""

@@ -77,6 +77,7 @@ class ScopedModelView(SearchListMixin, ModelView):
     help_text = None  # shown behind the help button of every page (Inleiding, point 2)
     breadcrumb_parent = None  # (label, endpoint) of the level above this list, if any
     audit_views = False  # personal dossiers: every opened show page writes a "view" audit row
+    action_moves = {}  # action name → the state it moves a record to: offered only when the machine allows
 
     add_row_message = _l("Het gegeven is toegevoegd.")
     edit_row_message = _l("De wijzigingen zijn opgeslagen.")
@@ -244,6 +245,16 @@ class ScopedModelView(SearchListMixin, ModelView):
         return self._get_related_views_widgets(item, orders=get_order_args(), pages=get_page_args(),
                                                page_sizes=get_page_size_args(), widgets=widgets)
 
+    def actions_for(self, item):
+        """The record's action buttons: an action that moves it to another state only where its state
+        machine allows this user that move now."""
+        machine = getattr(self.datamodel.obj, "__states__", None)
+        if machine is None:
+            return self.actions
+        user = current_actor()
+        return {name: action for name, action in self.actions.items()
+                if name not in self.action_moves or machine.may(item, self.action_moves[name], user)}
+
     def _offer_moves(self, form, item):
         """A state field offers the current state and the moves the machine allows this user; what is
         posted is decided by the machine all the same (app.core.states)."""
@@ -273,6 +284,7 @@ class ScopedModelView(SearchListMixin, ModelView):
         from app.core.audit_view import history, may_read_audit_log, status_history
 
         widgets = super()._get_show_widget(pk, item, widgets, actions, show_fieldsets)
+        widgets["show"].template_args["actions"] = self.actions_for(item)
         widgets["show"].template_args["fixed_columns"] = fixed_fields(self.datamodel.obj)
         if getattr(self.datamodel.obj, "__states__", None) is not None:
             widgets["show"].template_args["status_history"] = status_history(item)

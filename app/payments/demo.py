@@ -25,7 +25,7 @@ def seed_payments(context):
             for _line in range(rng.randint(1, 3)):
                 lines.append((number, rng.choice(employees), rng.choice(PAID_FOR), Decimal(rng.randrange(150, 1500, 25))))
             number += 1
-        for _ in range(rng.randint(0, 2)):
+        for _ in range(rng.randint(context.least(company_id), 2)):
             kind, amount = rng.choice(CONTRIBUTIONS)
             contributions.append({"company_id": company_id, "employee_id": rng.choice(employees), "kind": kind,
                                   "paid_on": today - dt.timedelta(days=rng.randint(5, 700)), "amount": amount,

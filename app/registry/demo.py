@@ -15,10 +15,11 @@ def seed_register_records(context):
     codes = context.session.execute(select(Code.id).order_by(Code.id)).scalars().all()
     company_codes, post = [], []
     for company_id in context.company_ids:
-        for code_id in rng.sample(codes, k=min(len(codes), rng.randint(0, 2))):
+        least = context.least(company_id)
+        for code_id in rng.sample(codes, k=min(len(codes), rng.randint(least, 2))):
             company_codes.append({"company_id": company_id, "code_id": code_id,
                                   "since": today - dt.timedelta(days=rng.randint(100, 3000))})
-        for _ in range(rng.randint(0, 3)):
+        for _ in range(rng.randint(least, 3)):
             received = today - dt.timedelta(days=rng.randint(1, 400))
             post.append({"company_id": company_id, "received_on": received, "subject": rng.choice(POST_SUBJECTS),
                          "reference": f"P{rng.randint(10000, 99999)}",

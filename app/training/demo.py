@@ -37,7 +37,8 @@ def seed_training(context):
     numbers = iter(APPLICATION_NUMBERS.reserve(session, today, sum(applications)))
     for company_id, count in zip(context.company_ids, applications):
         employees = context.employees[company_id]
-        for employee_id in rng.sample(employees, k=min(len(employees), rng.randint(0, 2))):
+        least = context.least(company_id)
+        for employee_id in rng.sample(employees, k=min(len(employees), rng.randint(least, 2))):
             if employee_id is None:
                 continue
             qualification, level = rng.choice(QUALIFICATIONS)
@@ -48,19 +49,21 @@ def seed_training(context):
                 "level": level, "school": rng.choice(SCHOOLS), "start_date": start,
                 "end_date": start + dt.timedelta(days=730) if done else None,
                 "status": (BblState.COMPLETED if done else BblState.RUNNING).value})
-        for project_id in rng.sample(project_ids, k=rng.randint(0, 2)):
+        for project_id in rng.sample(project_ids, k=rng.randint(least, 2)):
             rows[ProjectParticipant].append({"project_id": project_id, "company_id": company_id,
                                              "employee_id": rng.choice(employees),
                                              "role": rng.choice(["Deelnemer", "Begeleider", "Gastdocent"])})
-        for _ in range(rng.randint(0, 3)):
+        for _ in range(rng.randint(least, 3)):
             rows[ExtraTrainingDay].append({
                 "company_id": company_id, "employee_id": rng.choice(employees),
                 "day": dt.date(today.year, rng.randint(1, today.month), rng.randint(1, 28)),
                 "days": Decimal(rng.choice([1, 1, 2, "0.5"])), "subject": rng.choice(COURSES)})
-        for _ in range(count):
+        for nth in range(count):
             number = int(next(numbers))
             employee_id = rng.choice(employees)
             status = rng.choice(STATES)
+            if least and nth == 0:
+                status = S.SUBMITTED  # the demo employer can still cancel one (the red cross)
             institute_id, _name = rng.choice(institutes)
             submitted = today - dt.timedelta(days=rng.randint(1, 500))
             amount = Decimal(rng.randrange(200, 900, 50))

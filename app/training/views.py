@@ -80,6 +80,8 @@ class ApplicationView(ScopedModelView):
                           "scheme": lambda s: label_of(SCHEMES, s),
                           "amount_requested": money, "amount_granted": money}
 
+    action_moves = {"cancel": ApplicationState.CANCELLED}
+
     @action("cancel", _l("Annuleren"), _l("Deze aanvraag annuleren?"), "fa-times", multiple=False)
     def cancel(self, item):
         return self.perform(cancel_application, item, _l("De aanvraag is geannuleerd."))

@@ -258,3 +258,11 @@ def test_twenty_applications_at_once_get_twenty_distinct_consecutive_numbers(app
                                         "AND record_id = :i"), {"i": application_id})
                 db.session.execute(text("DELETE FROM application WHERE id = :i"), {"i": application_id})
             db.session.commit()
+
+
+def test_the_cancel_button_is_offered_only_where_the_machine_allows_it(clients, application_in):
+    submitted, paid = application_in(S.SUBMITTED), application_in(S.PAID)
+    staff = clients("staff")
+    assert f"/applicationview/action/cancel/{submitted}" in staff.get(f"/applicationview/show/{submitted}").get_data(
+        as_text=True)
+    assert "/applicationview/action/cancel/" not in staff.get(f"/applicationview/show/{paid}").get_data(as_text=True)
