@@ -1,4 +1,5 @@
-"""Deterministic Dutch demo data at any scale, and one user per role.
+"""Deterministic Dutch demo data at any scale, and one user per role: the register here, the records
+behind the dossier tabs from each domain's demo.py (app.core.demo).
 
 Bulk inserts through SQLAlchemy Core in chunks (never one ORM object per row), so sector scale
 (14,000 companies, 156,000 employees) takes seconds and ten times that works too. The benchmark
@@ -12,20 +13,21 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, func, insert, select, text, update
 from werkzeug.security import generate_password_hash
 
-from app.extensions import db
-from app.outplacement.models import OutplacementOrganisation
+from app.core.demo import seed_records
+from app.core.numbering import number_series
+from app.core.phone import InvalidPhone, normalise_phone
 from app.core.search.models import SavedOverview
 from app.core.search.text import fold
-from app.registry.models import Code, Company, ContactPerson, Employee, Employment, Region, SubBranch
-from app.core.phone import InvalidPhone, normalise_phone
+from app.core.states import StatusChange
+from app.extensions import db
+from app.outplacement.models import OutplacementOrganisation
+from app.payments.models import OtherContribution, PaymentNote, PaymentNoteLine
+from app.registry.models import (
+    Code, Company, CompanyCode, ContactPerson, Employee, Employment, ErrorReport, PostItem, Region, SubBranch,
+)
 from app.registry.rules import recount_active_employees
 from app.security.manager import FondsUser, user_region
 from app.shell.models import CampaignBanner, ContactMessage, PartnerLogo
-from app.core.demo import seed_records
-from app.core.numbering import number_series
-from app.core.states import StatusChange
-from app.payments.models import OtherContribution, PaymentNote, PaymentNoteLine
-from app.registry.models import CompanyCode, ErrorReport, PostItem
 from app.training.models import (
     Application, ExtraTrainingDay, Institute, Project, ProjectParticipant, TrainingPlanEntry, VocationalTraining,
 )
