@@ -53,6 +53,22 @@ def role_grant_errors(actor_role_names, granted_role_names):
     return {}
 
 
+def user_change_errors(actor_id, actor_role_names, target_id, old_role_names, new_role_names, still_active,
+                       other_active_admins):
+    """Field → Dutch message for a change of a user that the acting user may not make. ``actor_role_names``
+    and ``old_role_names`` are as the database held them before this request (never the edited object's:
+    editing oneself changes that very object). Nobody changes their own roles; only an admin changes an
+    admin or makes one; the last active admin stays an active admin."""
+    errors = {}
+    if actor_id == target_id and set(old_role_names) != set(new_role_names):
+        errors["roles"] = _("U kunt uw eigen rollen niet wijzigen; vraag dat aan een beheerder.")
+    if ADMIN not in actor_role_names and ADMIN in set(old_role_names) | set(new_role_names):
+        errors["roles"] = _("Alleen een beheerder kan een beheerder wijzigen of de rol beheerder toekennen.")
+    if ADMIN in old_role_names and (ADMIN not in new_role_names or not still_active) and not other_active_admins:
+        errors["roles"] = _("Er moet altijd minstens één actieve beheerder zijn.")
+    return errors
+
+
 def password_policy(password):
     """FAB_PASSWORD_COMPLEXITY_VALIDATOR: 12 to 128 characters and not a common or breached password.
 

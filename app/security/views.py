@@ -29,7 +29,7 @@ from app.core.formatting import display_value
 from app.security import accounts
 from app.security.roles import ADMIN
 from app.security.scoping import COMPANY, EMPLOYEE, kind_model
-from app.security.rules import role_grant_errors, scope_link_errors
+from app.security.rules import role_grant_errors, scope_link_errors, user_change_errors
 from app.security import sessions
 from app.security.sessions import LOGIN_AT
 
@@ -232,6 +232,39 @@ class ResetPasswordView(FabResetPasswordView):
         flash(str(self.message), "info")
 
 
+def _as_id(pk):
+    try:
+        return int(pk)
+    except (TypeError, ValueError):
+        return None
+
+
+def stored_role_names(session, user_id):
+    """The user's roles as the database holds them (not the possibly edited object in the session)."""
+    from flask_appbuilder.security.sqla.models import Role, assoc_user_role
+    from sqlalchemy import select
+
+    if user_id is None:
+        return set()
+    with session.no_autoflush:
+        return set(session.execute(select(Role.name).join(assoc_user_role, assoc_user_role.c.role_id == Role.id)
+                                   .where(assoc_user_role.c.user_id == user_id)).scalars())
+
+
+def other_active_admins(session, user_id):
+    """How many active admins there are besides this user, as the database holds them."""
+    from flask_appbuilder.security.sqla.models import Role, assoc_user_role
+    from sqlalchemy import func, select
+
+    from app.security.manager import FondsUser
+
+    with session.no_autoflush:
+        return session.execute(
+            select(func.count(FondsUser.id)).join(assoc_user_role, assoc_user_role.c.user_id == FondsUser.id)
+            .join(Role, Role.id == assoc_user_role.c.role_id)
+            .where(Role.name == ADMIN, FondsUser.active.is_(True), FondsUser.id != user_id)).scalar()
+
+
 class FondsUserView(UserDBModelView):
     list_title = _l("Gebruikers")
     show_title = _l("Gebruiker")
@@ -340,14 +373,40 @@ class FondsUserView(UserDBModelView):
         self._check(item)
         super().pre_update(item)
 
+    def _add(self):
+        self._remember_roles(None)
+        return super()._add()
+
+    def _edit(self, pk):
+        """Only an admin opens or saves the edit page of an admin (as delete, reset and invite)."""
+        before = self._remember_roles(_as_id(pk))
+        if ADMIN in before["target"] and ADMIN not in before["actor"]:
+            abort(404)
+        return super()._edit(pk)
+
+    def _remember_roles(self, target_id):
+        """The acting user's and the target's roles as the database holds them now, before the form is
+        put into the objects: filling it in flushes (a collection being replaced is loaded first), and
+        when staff edit themselves ``g.user`` is the edited object."""
+        session = self.datamodel.session
+        g.fonds_roles_before = {"actor": stored_role_names(session, g.user.id),
+                                "target": stored_role_names(session, target_id)}
+        return g.fonds_roles_before
+
     def _check(self, item):
+        """The account rules, with the rights as they were before this request (_remember_roles)."""
         item.username = item.email
+        session = self.datamodel.session
+        before = g.get("fonds_roles_before") or self._remember_roles(item.id)
         role_names = {role.name for role in item.roles}
         links = {name: getattr(item, name) for name in SCOPE_COLUMNS}
-        errors = {**scope_link_errors(role_names, links),
-                  **role_grant_errors(g.user.role_names, role_names)}
+        errors = {**scope_link_errors(role_names, links), **role_grant_errors(before["actor"], role_names)}
+        if item.id is not None:
+            errors.update(user_change_errors(g.user.id, before["actor"], item.id, before["target"], role_names,
+                                             item.active, other_active_admins(session, item.id)))
         if errors:
-            raise ValueError(" ".join(errors.values()))
+            session.rollback()  # the edited user (perhaps the acting one) keeps the roles it had
+            raise ValueError(" ".join(dict.fromkeys(errors.values())))
 
     @expose("/download/<string:filename>")
     def download(self, filename):

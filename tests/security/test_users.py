@@ -73,3 +73,65 @@ def test_rules_without_http(ctx):
     password_policy("twaalf tekens")
     with pytest.raises(PasswordComplexityValidationError):
         password_policy("elf tekens!")
+
+
+# --- nobody raises their own rights; only an admin touches an admin (issue 15, holes 1 and 2) ----------
+def user_row(app, email):
+    with app.app_context():
+        return db.session.execute(text("SELECT id, active FROM ab_user WHERE email = :e"), {"e": email}).one()
+
+
+def roles_of(app, user_id):
+    with app.app_context():
+        return set(db.session.execute(text(
+            "SELECT r.name FROM ab_role r JOIN ab_user_role ur ON ur.role_id = r.id WHERE ur.user_id = :u"),
+            {"u": user_id}).scalars())
+
+
+def edit_form(app, user_id, **changes):
+    with app.app_context():
+        row = db.session.execute(text("SELECT first_name, last_name, email FROM ab_user WHERE id = :u"),
+                                 {"u": user_id}).one()
+    return {"first_name": row.first_name, "last_name": row.last_name, "email": row.email, "active": "y",
+            **changes}
+
+
+def test_staff_cannot_give_itself_the_admin_role(app, clients):
+    staff = user_row(app, "staff@demo.fondsportaal.nl")
+    response = clients("staff").post(f"/users/edit/{staff.id}", data=edit_form(
+        app, staff.id, roles=[str(role_id(app, "admin")), str(role_id(app, "staff"))]), follow_redirects=True)
+    assert "eigen rollen" in response.get_data(as_text=True) or "beheerder" in response.get_data(as_text=True)
+    assert roles_of(app, staff.id) == {"staff"}
+    admin = user_row(app, "admin@demo.fondsportaal.nl")
+    assert clients("staff").get(f"/users/edit/{admin.id}").status_code == 404  # still no admin's page
+
+
+def test_staff_cannot_edit_or_demote_an_admin(app, clients):
+    admin = user_row(app, "admin@demo.fondsportaal.nl")
+    staff = clients("staff")
+    assert staff.get(f"/users/edit/{admin.id}").status_code == 404
+    response = staff.post(f"/users/edit/{admin.id}", data=edit_form(
+        app, admin.id, roles=[str(role_id(app, "staff"))], email="overgenomen@example.nl"))
+    assert response.status_code == 404
+    assert roles_of(app, admin.id) == {"admin"}
+    assert user_row(app, "admin@demo.fondsportaal.nl").active
+
+
+def test_the_last_active_admin_stays_one(app, clients):
+    admin = user_row(app, "admin@demo.fondsportaal.nl")
+    response = clients("admin").post(f"/users/edit/{admin.id}", data={
+        **edit_form(app, admin.id, roles=[str(role_id(app, "admin"))]), "active": ""}, follow_redirects=True)
+    assert "minstens één actieve beheerder" in response.get_data(as_text=True)
+    assert user_row(app, "admin@demo.fondsportaal.nl").active and roles_of(app, admin.id) == {"admin"}
+
+
+def test_user_change_rules_without_http(ctx):
+    from app.security.rules import user_change_errors
+
+    assert user_change_errors(1, {"staff"}, 1, {"staff"}, {"staff", "admin"}, True, 1)  # own roles
+    assert user_change_errors(1, {"admin"}, 1, {"admin"}, {"admin"}, True, 0) == {}  # own name, say
+    assert user_change_errors(1, {"staff"}, 2, {"admin"}, {"staff"}, True, 0)  # staff demoting an admin
+    assert user_change_errors(1, {"staff"}, 2, {"advisor"}, {"regional_manager"}, True, 1) == {}
+    assert user_change_errors(1, {"admin"}, 2, {"admin"}, {"staff"}, True, 0)  # the last admin
+    assert user_change_errors(1, {"admin"}, 2, {"admin"}, {"staff"}, True, 1) == {}  # another one remains
+    assert user_change_errors(1, {"admin"}, 2, {"admin"}, {"admin"}, False, 0)  # deactivating the last
