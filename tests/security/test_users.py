@@ -118,11 +118,26 @@ def test_staff_cannot_edit_or_demote_an_admin(app, clients):
 
 
 def test_the_last_active_admin_stays_one(app, clients):
+    """The demo admin made the only active admin for this test (other tests add admins)."""
     admin = user_row(app, "admin@demo.fondsportaal.nl")
-    response = clients("admin").post(f"/users/edit/{admin.id}", data={
-        **edit_form(app, admin.id, roles=[str(role_id(app, "admin"))]), "active": ""}, follow_redirects=True)
-    assert "minstens één actieve beheerder" in response.get_data(as_text=True)
-    assert user_row(app, "admin@demo.fondsportaal.nl").active and roles_of(app, admin.id) == {"admin"}
+    client = clients("admin")
+    with app.app_context():
+        others = db.session.execute(text(
+            "SELECT u.id FROM ab_user u JOIN ab_user_role ur ON ur.user_id = u.id JOIN ab_role r ON r.id = ur.role_id "
+            "WHERE r.name = 'admin' AND u.active AND u.id <> :a"), {"a": admin.id}).scalars().all()
+        for other in others:
+            db.session.execute(text("UPDATE ab_user SET active = :f WHERE id = :u"), {"f": False, "u": other})
+        db.session.commit()
+    try:
+        response = client.post(f"/users/edit/{admin.id}", data={
+            **edit_form(app, admin.id, roles=[str(role_id(app, "admin"))]), "active": ""}, follow_redirects=True)
+        assert "minstens één actieve beheerder" in response.get_data(as_text=True)
+        assert user_row(app, "admin@demo.fondsportaal.nl").active and roles_of(app, admin.id) == {"admin"}
+    finally:
+        with app.app_context():
+            for user_id in [admin.id, *others]:
+                db.session.execute(text("UPDATE ab_user SET active = :t WHERE id = :u"), {"t": True, "u": user_id})
+            db.session.commit()
 
 
 def test_user_change_rules_without_http(ctx):
