@@ -29,6 +29,7 @@ from app.core.datamodel import (
 from app.core.export import csv_response
 from app.core.fields import DutchDateField
 from app.core.formatting import display_value
+from app.core.redirects import local_path
 from app.core.search.view import SearchListMixin
 from app.core.versioning import VERSION_FIELD, Versioned, refuse_stale, submitted_version
 from app.security.scoping import DELETE, READ, UPDATE, OutOfScope, current_actor, is_in_scope, restrict
@@ -46,11 +47,8 @@ def _as_key(value):
 
 
 def local_next_url():
-    """Where a form asks to go back to (``fonds_next``), if it is a path on this site."""
-    target = request.form.get("fonds_next", "") or request.args.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    """Where a form asks to go back to (``fonds_next``, ``?next=``), if it is a path on this site."""
+    return local_path(request.form.get("fonds_next", "") or request.args.get("next", ""))
 
 
 def fits_an_integer_column(form, field):

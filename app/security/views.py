@@ -16,7 +16,6 @@ from flask_appbuilder.security.views import (
     AuthDBView, ResetMyPasswordView as FabResetMyPasswordView,
     ResetPasswordView as FabResetPasswordView, UserDBModelView,
 )
-from flask_appbuilder.utils.base import get_safe_redirect
 from flask_appbuilder.validators import PasswordComplexityValidator
 from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from flask_login import login_user, logout_user
@@ -25,6 +24,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional as OptionalValidator, ValidationError
 
 from app.core.fields import NumberLookupField
+from app.core.redirects import local_path
 from app.core.formatting import display_value
 from app.security import accounts
 from app.security.roles import ADMIN
@@ -127,7 +127,7 @@ class FondsAuthDBView(AuthDBView):
                             request.remote_addr)
                 return self._render_login(form, locked_message=lockout_message(wait)), 429, \
                     {"Retry-After": str(wait)}
-            next_url = get_safe_redirect(request.args.get("next", ""))
+            next_url = self._get_safe_next_url()
             user = sm.auth_user_db(form.username.data, form.password.data)
             if not user:
                 flash(str(self.invalid_login_message), "warning")
@@ -136,6 +136,10 @@ class FondsAuthDBView(AuthDBView):
             session[LOGIN_AT] = sessions.clock()
             return redirect(next_url)
         return self._render_login(form)
+
+    def _get_safe_next_url(self):
+        """Where to go after logging in: a path on this site (app.core.redirects), else the home page."""
+        return local_path(request.args.get("next", "")) or self.appbuilder.get_url_for_index
 
     def _render_login(self, form, locked_message=None):
         return self.render_template(self.login_template, title=self.title, form=form,
