@@ -68,5 +68,6 @@ def _render(code):
         log.error("error %s for %s %s, request id %s", code, request.method, request.path, request_id())
     if request.path.startswith("/api/"):
         return jsonify(message=message, request_id=request_id()), code
+    g.error_page = True  # its breadcrumbs name no record: the user may not see it, or it does not exist
     return render_template("shell/error.html", code=code, message=message, request_id=request_id(),
                            appbuilder=current_app.appbuilder, title=message), code

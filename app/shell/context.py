@@ -90,6 +90,8 @@ class ShellContext:
         """Home › list › parent › item (M3.2): every level but the last is a link."""
         home = (HOME_LABEL, url_for("HomeView.index"))
         view = self.view
+        if g.get("error_page"):
+            return [home, (title, None)] if self.user else [(title, None)]
         if view is None or request.endpoint == "HomeView.index":
             return [home] if self.user else [(title, None)]
         crumbs = [home]

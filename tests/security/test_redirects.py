@@ -46,3 +46,22 @@ def test_the_login_returns_only_to_this_site(app, target):
     response = client.post("/login/", query_string={"next": target},
                            data={"username": "advisor@demo.fondsportaal.nl", "password": DEMO_PASSWORD})
     assert response.status_code == 302 and "evil.example" not in response.headers["Location"]
+
+
+def test_an_error_page_names_no_record(app, clients):
+    """As employee, another user's page answers 403 and its breadcrumbs do not show that user's name
+    (issue 15, hole 5); likewise a 404 for a foreign company does not name the company."""
+    from sqlalchemy import text
+
+    from app.extensions import db
+
+    with app.app_context():
+        staff = db.session.execute(text("SELECT id, first_name, last_name FROM ab_user "
+                                        "WHERE email = 'staff@demo.fondsportaal.nl'")).one()
+        company = db.session.execute(text("SELECT c.id, c.name FROM company c JOIN ab_user u ON u.company_id = c.id "
+                                          "WHERE u.email = 'employer2@demo.fondsportaal.nl'")).one()
+    refused = clients("employee").get(f"/users/show/{staff.id}")
+    assert refused.status_code == 403
+    assert staff.last_name not in refused.get_data(as_text=True)
+    missing = clients("employer").get(f"/companyview/show/{company.id}")
+    assert missing.status_code == 404 and company.name not in missing.get_data(as_text=True)
