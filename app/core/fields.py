@@ -1,8 +1,9 @@
 """Form fields shared by every domain: a record chosen by its number, a date typed as dd-mm-jjjj."""
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
-from sqlalchemy import select
+from sqlalchemy import String, inspect, select
 from wtforms import DateField, Field
+from wtforms.validators import Length
 
 from app.core.formatting import DATE_FORMAT, parse_date
 from app.extensions import db
@@ -93,3 +94,27 @@ class DutchDateField(DateField):
         except ValueError:
             self.data = None
             raise ValueError(str(_l("Ongeldige datum: typ dd-mm-jjjj, bijvoorbeeld 31-01-2025.")))
+
+
+def column_length(model, name):
+    """The length of a text column (String(64) → 64), or None for another kind of column."""
+    column = inspect(model).columns.get(name)
+    if column is None or not isinstance(column.type, String) or not column.type.length:
+        return None
+    return column.type.length
+
+
+def length_validator(length):
+    # WTForms fills in %(max)d when the message is shown (a lazy string: translated per request)
+    return Length(max=length, message=_l("Maximaal %(max)d tekens toegestaan."))
+
+
+def with_column_lengths(model, validators_columns, columns):
+    """Every form field on a text column limited to the column's length, in one place: the form says so
+    in Dutch before the database would refuse (or, on SQLite, silently store more)."""
+    result = {name: list(chain) for name, chain in (validators_columns or {}).items()}
+    for name in columns:
+        length = column_length(model, name)
+        if length and not any(isinstance(v, Length) for v in result.get(name, [])):
+            result[name] = result.get(name, []) + [length_validator(length)]
+    return result

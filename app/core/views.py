@@ -27,7 +27,7 @@ from app.core.datamodel import (
     SCOPE_FILTER, DomainError, ScopedSQLAInterface, fixed_fields, may_change_fixed_data, write_filters,
 )
 from app.core.export import csv_response
-from app.core.fields import DutchDateField
+from app.core.fields import DutchDateField, with_column_lengths
 from app.core.formatting import display_value
 from app.core.redirects import local_path
 from app.core.search.view import SearchListMixin
@@ -101,7 +101,8 @@ class ScopedModelView(SearchListMixin, ModelView):
         self.edit_form_extra_fields = dict(self.edit_form_extra_fields)
         for name in set(self.list_columns) | set(self.show_columns):
             self.formatters_columns.setdefault(name, display_value)
-        self.validators_columns = {name: list(chain) for name, chain in self.validators_columns.items()}
+        self.validators_columns = with_column_lengths(model, self.validators_columns,
+                                                      set(self.add_columns) | set(self.edit_columns))
         for column in inspect(model).columns:
             if isinstance(column.type, Integer):
                 self.validators_columns[column.key] = [fits_an_integer_column] + self.validators_columns.get(column.key, [])

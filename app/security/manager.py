@@ -94,9 +94,10 @@ class FondsSecurityManager(SecurityManager):
     user_model = FondsUser
 
     def __init__(self, appbuilder):
-        from app.security.views import FondsUserView, ResetMyPasswordView, ResetPasswordView
+        from app.security.views import FondsUserView, ResetMyPasswordView, ResetPasswordView, UserInfoEditView
 
         self.userdbmodelview = FondsUserView
+        self.userinfoeditview = UserInfoEditView
         self.resetmypasswordview = ResetMyPasswordView
         self.resetpasswordview = ResetPasswordView
         super().__init__(appbuilder)

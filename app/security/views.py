@@ -7,14 +7,14 @@ import logging
 from flask import abort, current_app, flash, g, redirect, request, session, url_for
 from flask_appbuilder.actions import action
 from flask_appbuilder.baseviews import expose
-from flask_appbuilder.fieldwidgets import BS3PasswordFieldWidget
+from flask_appbuilder.fieldwidgets import BS3PasswordFieldWidget, BS3TextFieldWidget
 from flask_appbuilder.forms import DynamicForm
 from flask_appbuilder.models.sqla.filters import FilterNotEqual
 from flask_appbuilder.security.decorators import has_access, no_cache
 from flask_appbuilder.security.forms import LoginForm_db
 from flask_appbuilder.security.views import (
     AuthDBView, ResetMyPasswordView as FabResetMyPasswordView,
-    ResetPasswordView as FabResetPasswordView, UserDBModelView,
+    ResetPasswordView as FabResetPasswordView, UserDBModelView, UserInfoEditView as FabUserInfoEditView,
 )
 from flask_appbuilder.validators import PasswordComplexityValidator
 from flask_babel import gettext as _, lazy_gettext as _l, ngettext
@@ -23,7 +23,7 @@ from werkzeug.security import check_password_hash
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional as OptionalValidator, ValidationError
 
-from app.core.fields import NumberLookupField
+from app.core.fields import NumberLookupField, length_validator, with_column_lengths
 from app.core.redirects import local_path
 from app.core.formatting import display_value
 from app.security import accounts
@@ -60,6 +60,17 @@ def _confirm_field():
     return PasswordField(_l("Nieuw wachtwoord bevestigen"),
                          [EqualTo("password", message=_l("De twee wachtwoorden zijn niet gelijk."))],
                          widget=BS3PasswordFieldWidget())
+
+
+class OwnDetailsForm(DynamicForm):
+    """Instellingen › own name (M18): FAB's form, with the lengths of the ab_user columns."""
+
+    first_name = StringField(_l("Voornaam"), [DataRequired(), length_validator(64)], widget=BS3TextFieldWidget())
+    last_name = StringField(_l("Achternaam"), [DataRequired(), length_validator(64)], widget=BS3TextFieldWidget())
+
+
+class UserInfoEditView(FabUserInfoEditView):
+    form = OwnDetailsForm
 
 
 class ForgotPasswordForm(DynamicForm):
@@ -318,6 +329,11 @@ class FondsUserView(UserDBModelView):
         "roles": [["name", FilterNotEqual, "public"]],
     }
     validators_columns = {}
+
+    def _init_properties(self):
+        super()._init_properties()
+        self.validators_columns = with_column_lengths(self.datamodel.obj, self.validators_columns,
+                                                      set(self.add_columns) | set(self.edit_columns))
 
     def get_method_permission(self, method_name):
         """Users have no CSV export, but the shared list template (base_list.html) asks every view for
