@@ -116,3 +116,18 @@ def test_contact_form_reaches_the_staff_inbox(app, clients):
     inbox = clients("staff").get("/contactmessageview/list/").get_data(as_text=True)
     assert "Vraag over PTT" in inbox
     assert "Vraag over PTT" not in clients("advisor").get("/contactmessageview/list/").get_data(as_text=True)
+
+
+def test_a_record_can_be_saved_inactive(app, clients):
+    """An unticked "Actief" checkbox sends nothing: that is No, not a missing required field."""
+    from sqlalchemy import text
+
+    from app.extensions import db
+
+    response = clients("staff").post("/partnerlogoview/add", data={"name": "Slapende partner", "sort_order": "5"})
+    assert response.status_code == 302
+    with app.app_context():
+        active = db.session.execute(text("SELECT active FROM partner_logo WHERE name = 'Slapende partner'")).scalar()
+        assert active in (False, 0)
+        db.session.execute(text("DELETE FROM partner_logo WHERE name = 'Slapende partner'"))
+        db.session.commit()

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext as _
-from sqlalchemy import String, Text, inspect
+from sqlalchemy import Boolean, String, Text, inspect
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -222,6 +222,14 @@ class ScopedSQLAInterface(SQLAInterface):
 
     def perform(self, operation, item, **arguments):
         perform(self.session, operation, item, current_actor(), **arguments)
+
+    def is_nullable(self, col_name):
+        """An unticked checkbox sends nothing, which for a yes/no column means No: FAB would make the
+        field required (the column is NOT NULL) and no record could ever be saved as inactive."""
+        column = self.list_columns.get(col_name)
+        if column is not None and isinstance(column.type, Boolean):
+            return True
+        return super().is_nullable(col_name)
 
     def get(self, id, filters=None, select_columns=None, outer_default_load=False):
         """None for a key that is not an integer (instead of a database type error)."""
