@@ -26,6 +26,7 @@ from sqlalchemy import Date, DateTime, Integer, inspect, select
 from app.core.datamodel import (
     SCOPE_FILTER, DomainError, ScopedSQLAInterface, fixed_fields, may_change_fixed_data, write_filters,
 )
+from app.core.errors import refuse
 from app.core.export import csv_response
 from app.core.fields import DutchDateField
 from app.core.formatting import display_value
@@ -356,10 +357,16 @@ class ScopedModelView(SearchListMixin, ModelView):
 
     @expose_view("/action_post", methods=["POST"])
     def action_post(self):
-        if request.form.get("action") not in self.actions:
+        action = self.actions.get(request.form.get("action"))
+        if action is None:
             abort(404)
         for pk in request.form.getlist("rowid"):
             self._scoped_item(pk)
+        if not action.multiple:
+            # FAB offers a single-row action only on a record (/action/<name>/<pk>), and calls it with one
+            # item; action_post would hand it a list.
+            refuse(_l("De handeling “%(action)s” werkt op één gegeven tegelijk: kies die op de pagina van "
+                      "het gegeven. Er is niets gewijzigd.", action=action.text))
         return super().action_post()
 
     @expose_view("/list/")
