@@ -46,6 +46,16 @@ def _as_key(value):
     return key if INTEGER_RANGE[0] <= key <= INTEGER_RANGE[1] else None
 
 
+def apply_filter_args(filters):
+    """FAB's ``?_flt_<n>_<column>=`` arguments on ``filters``; an ``n`` beyond that column's filter list
+    (an IndexError in FAB) is a Dutch 400."""
+    try:
+        get_filter_args(filters, disallow_if_not_in_search=False)
+    except IndexError:
+        filters.clear_filters()
+        refuse(_l("Het adres bevat een filter (_flt_) dat niet bestaat. Er is niets opgeslagen."))
+
+
 def local_next_url():
     """Where a form asks to go back to (``fonds_next``), if it is a path on this site."""
     target = request.form.get("fonds_next", "") or request.args.get("next", "")
@@ -157,7 +167,7 @@ class ScopedModelView(SearchListMixin, ModelView):
 
     # --- add / edit: refusals re-render the form with the user's input and a Dutch message -----
     def _add(self):
-        get_filter_args(self._filters, disallow_if_not_in_search=False)
+        apply_filter_args(self._filters)
         exclude_cols = self._filters.get_relation_cols()
         form = self.add_form.refresh()
         if request.method == "GET":
@@ -213,7 +223,7 @@ class ScopedModelView(SearchListMixin, ModelView):
         return (self.edit_form if staff else self.variable_edit_form), list(allowed)
 
     def _edit(self, pk):
-        get_filter_args(self._filters, disallow_if_not_in_search=False)
+        apply_filter_args(self._filters)
         exclude_cols = self._filters.get_relation_cols()
         item = self._item_for(UPDATE, pk)
         if not item:
