@@ -33,6 +33,9 @@ class Refused(BadRequest):
         super().__init__()
         self.dutch_message = message
 
+    def __str__(self):  # FAB's API catches a BadRequest in its views and answers with str(error)
+        return str(self.dutch_message)
+
 
 def refuse(message):
     raise Refused(message)
