@@ -141,13 +141,32 @@ def test_a_valid_astral_character_is_still_accepted(app, clients, world):
     ("(page_size:1e999)", "te groot of te klein"),
     ("(filters:!((col:number,opr:eq,value:99999999999999999999999)))", "te groot of te klein"),
     ("(page:", "geen geldige rison"),
+    ('{"filters": [{"col": "name", "opr": "ct", "value": "\\ud800"}]}', "surrogaat"),  # JSON, as FAB accepts
+    # found by the fuzzing on PostgreSQL: values FAB hands the database unconverted
+    ("(filters:!((col:number,opr:eq,value:'2147483648')))", "te groot of te klein"),
+    ("(page:-1)", "paginanummer moet 0"),
+    ("(filters:!((col:active,opr:eq,value:'')))", "niet bij het veld"),
+    ("(filters:!((col:number,opr:in,value:5)))", "niet bij het veld"),
+    ("(filters:!((col:region,opr:rel_o_m,value:abc)))", "niet bij het veld"),
 ])
 def test_hostile_rison_on_the_api_list_is_a_dutch_400(clients, q, message):
     from urllib.parse import quote
 
     response = clients("staff").api("get", f"/api/v1/company/?q={quote(q)}")
     assert_dutch_refusal(response, 400, message)
-    assert response.is_json and "request_id" in response.json
+    assert response.is_json
+
+
+@pytest.mark.parametrize("q", [
+    "(filters:!((col:name,opr:eq,value:12345)))",  # a number for a text column is compared as text
+    "(filters:!((col:active,opr:eq,value:!t)))",
+    "(filters:!((col:number,opr:in,value:!(1,2,'3'))))",
+])
+def test_ordinary_filters_still_work(clients, q):
+    from urllib.parse import quote
+
+    response = clients("staff").api("get", f"/api/v1/company/?q={quote(q)}")
+    assert response.status_code == 200, response.get_data(as_text=True)
 
 
 def test_ordinary_rison_still_works(clients):
