@@ -4,13 +4,17 @@ get and _info read within the user's read scope, put within the update scope, de
 delete scope; post and put write through app.core.datamodel (the domain's operations, the state
 machine, the scope for the write), and a record outside the scope is a 404 on every path.
 """
+from decimal import Decimal, InvalidOperation
+
 from flask import request
 from flask_appbuilder import ModelRestApi
 from flask_appbuilder.const import API_RESULT_RES_KEY
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
+from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, inspect
 
 from app.core.datamodel import SCOPE_FILTER, ConcurrentEdit, DomainError, write_filters
+from app.core.errors import refuse
 from app.core.versioning import Versioned, etag, if_match_version
 from app.core.views import INTEGER_RANGE, relation_names, scoped_relation_filters
 from app.security.scoping import DELETE, UPDATE, OutOfScope
@@ -48,6 +52,71 @@ def bad_relation_values(model, document):
     return bad
 
 
+def unusable_filter_values(model, filters):
+    """The first Dutch refusal for a ``?q=(filters:…)`` value FAB would hand the database as it is (and
+    the database would answer with an error, not a message), or None. FAB converts a filter value only
+    loosely: text to int for an integer column (unbounded), "y" to True for a boolean (anything else
+    raw), and nothing for text or numeric columns; "in" iterates its value. Numbers for a text column
+    are made text here (as a form would send them)."""
+    relations = set(relation_names(model))
+    columns = {column.key: column for column in inspect(model).columns}
+    for item in filters if isinstance(filters, list) else []:
+        if not isinstance(item, dict) or not isinstance(item.get("col"), str):
+            continue
+        name, value, many = item["col"], item.get("value"), item.get("opr") in ("in", "not_in")
+        column = columns.get(name)
+        if name not in relations and column is None:
+            continue  # not a column: FAB refuses or ignores it
+        if many != isinstance(value, list):
+            return _l("De zoekopdracht (q) in het adres bevat een waarde die niet bij het veld “%(column)s” past.",
+                      column=name)
+        candidates = value if many else [value]
+        for index, candidate in enumerate(candidates):
+            refusal = _unusable_filter_value(name, column, name in relations, candidate)
+            if refusal is AS_TEXT:
+                candidates[index] = str(candidate)
+            elif refusal is not None:
+                return refusal
+        if not many:
+            item["value"] = candidates[0]
+    return None
+
+
+AS_TEXT = object()  # a number for a text column: compared as text
+
+
+def _unusable_filter_value(name, column, is_relation, value):
+    wrong = _l("De zoekopdracht (q) in het adres bevat een waarde die niet bij het veld “%(column)s” past.",
+               column=name)
+    out_of_range = _l("De zoekopdracht (q) in het adres bevat een getal dat te groot of te klein is.")
+    if value is None:
+        return None
+    if isinstance(value, (dict, list)):
+        return wrong
+    kind = None if is_relation else column.type
+    if is_relation or isinstance(kind, Integer):
+        if isinstance(value, bool):
+            return wrong
+        try:
+            number = int(value)
+        except (TypeError, ValueError, OverflowError):
+            return wrong if is_relation else None  # FAB makes it None for an integer column
+        return None if INTEGER_RANGE[0] <= number <= INTEGER_RANGE[1] else out_of_range
+    if isinstance(kind, Boolean):
+        return None if isinstance(value, bool) or value == "y" else wrong
+    if isinstance(kind, Numeric):
+        try:
+            number = Decimal(str(value))
+        except (InvalidOperation, ValueError):
+            return wrong
+        return None if number.is_finite() and not isinstance(value, bool) else wrong
+    if isinstance(kind, (Date, DateTime)):
+        return None  # FAB parses it, and makes it None if it cannot
+    if isinstance(value, (int, float)):
+        return AS_TEXT
+    return None
+
+
 def fresh(schema):
     """A new instance of one of FAB's shared marshmallow schemas: loading into an instance keeps state
     on the schema object, so a shared one is not safe when two requests load at the same time."""
@@ -69,6 +138,19 @@ class ScopedModelRestApi(ModelRestApi):
         self.edit_query_rel_fields = scoped_relation_filters(model, self.edit_query_rel_fields)
         super().__init__()
         self._write_filters = write_filters(self.datamodel, own_filters)
+
+    def _handle_filters_args(self, rison_args):
+        refusal = unusable_filter_values(self.datamodel.obj, rison_args.get("filters", []))
+        if refusal is not None:
+            refuse(refusal)
+        return super()._handle_filters_args(rison_args)
+
+    def _sanitize_page_args(self, page, page_size):
+        """A negative page would be a negative OFFSET (PostgreSQL refuses it with a database error)."""
+        if isinstance(page, (int, float)) and not isinstance(page, bool) and page < 0:
+            refuse(_l("De zoekopdracht (q) in het adres kan niet worden uitgevoerd: het paginanummer moet 0 "
+                      "of hoger zijn."))
+        return super()._sanitize_page_args(page, page_size)
 
     def post_headless(self):
         if not request.is_json:

@@ -5,7 +5,7 @@ import uuid
 
 from flask import current_app, g, jsonify, render_template, request
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from app.security.scoping import OutOfScope
 
@@ -23,6 +23,22 @@ MESSAGES = {
     500: lambda: _("Er ging iets mis aan onze kant. Probeer het later opnieuw; noem bij vragen de "
                    "foutcode hieronder."),
 }
+
+
+class Refused(BadRequest):
+    """A 400 with its own Dutch message (instead of the general one), for input the portal refuses
+    before anything is read or written."""
+
+    def __init__(self, message):
+        super().__init__()
+        self.dutch_message = message
+
+    def __str__(self):  # FAB's API catches a BadRequest in its views and answers with str(error)
+        return str(self.dutch_message)
+
+
+def refuse(message):
+    raise Refused(message)
 
 
 def request_id():
@@ -43,7 +59,7 @@ def register_error_handlers(app):
 
     @app.errorhandler(HTTPException)
     def _http_error(error):
-        return _render(error.code or 500)
+        return _render(error.code or 500, getattr(error, "dutch_message", None))
 
     @app.errorhandler(OutOfScope)
     def _out_of_scope(error):
@@ -62,8 +78,8 @@ def register_error_handlers(app):
         return _render(500)
 
 
-def _render(code):
-    message = MESSAGES.get(code, MESSAGES[500])()
+def _render(code, message=None):
+    message = str(message) if message is not None else MESSAGES.get(code, MESSAGES[500])()
     if code >= 500:
         log.error("error %s for %s %s, request id %s", code, request.method, request.path, request_id())
     if request.path.startswith("/api/"):

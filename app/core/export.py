@@ -18,8 +18,12 @@ def csv_response(filename, headers, rows):
 
 def _cell(value):
     text = "" if value is None else str(value)
-    # A cell starting with = + - @ would run as a formula in Excel (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    # A cell starting with = + - @ (or a TAB or CR before one) would run as a formula in Excel or
+    # another spreadsheet (CSV injection; OWASP's list of leading characters).
+    return "'" + text if text[:1] in FORMULA_STARTS else text
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def xlsx_response(filename, title, headers, rows):

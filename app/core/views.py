@@ -26,6 +26,7 @@ from sqlalchemy import Date, DateTime, Integer, inspect, select
 from app.core.datamodel import (
     SCOPE_FILTER, DomainError, ScopedSQLAInterface, fixed_fields, may_change_fixed_data, write_filters,
 )
+from app.core.errors import refuse
 from app.core.export import csv_response
 from app.core.fields import DutchDateField, with_column_lengths
 from app.core.formatting import display_value
@@ -44,6 +45,16 @@ def _as_key(value):
     except (TypeError, ValueError):
         return None
     return key if INTEGER_RANGE[0] <= key <= INTEGER_RANGE[1] else None
+
+
+def apply_filter_args(filters):
+    """FAB's ``?_flt_<n>_<column>=`` arguments on ``filters``; an ``n`` beyond that column's filter list
+    (an IndexError in FAB) is a Dutch 400."""
+    try:
+        get_filter_args(filters, disallow_if_not_in_search=False)
+    except IndexError:
+        filters.clear_filters()
+        refuse(_l("Het adres bevat een filter (_flt_) dat niet bestaat. Er is niets opgeslagen."))
 
 
 def local_next_url():
@@ -155,7 +166,7 @@ class ScopedModelView(SearchListMixin, ModelView):
 
     # --- add / edit: refusals re-render the form with the user's input and a Dutch message -----
     def _add(self):
-        get_filter_args(self._filters, disallow_if_not_in_search=False)
+        apply_filter_args(self._filters)
         exclude_cols = self._filters.get_relation_cols()
         form = self.add_form.refresh()
         if request.method == "GET":
@@ -211,7 +222,7 @@ class ScopedModelView(SearchListMixin, ModelView):
         return (self.edit_form if staff else self.variable_edit_form), list(allowed)
 
     def _edit(self, pk):
-        get_filter_args(self._filters, disallow_if_not_in_search=False)
+        apply_filter_args(self._filters)
         exclude_cols = self._filters.get_relation_cols()
         item = self._item_for(UPDATE, pk)
         if not item:
@@ -355,10 +366,16 @@ class ScopedModelView(SearchListMixin, ModelView):
 
     @expose_view("/action_post", methods=["POST"])
     def action_post(self):
-        if request.form.get("action") not in self.actions:
+        action = self.actions.get(request.form.get("action"))
+        if action is None:
             abort(404)
         for pk in request.form.getlist("rowid"):
             self._scoped_item(pk)
+        if not action.multiple:
+            # FAB offers a single-row action only on a record (/action/<name>/<pk>), and calls it with one
+            # item; action_post would hand it a list.
+            refuse(_l("De handeling “%(action)s” werkt op één gegeven tegelijk: kies die op de pagina van "
+                      "het gegeven. Er is niets gewijzigd.", action=action.text))
         return super().action_post()
 
     @expose_view("/list/")

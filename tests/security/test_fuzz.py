@@ -2,14 +2,19 @@
 
 Hypothesis feeds random and hostile values (unicode, control characters, NUL, huge numbers, dates
 like 31-02, SQL and HTML fragments, very long text) into the add and edit form of every scoped page
-and the POST/PUT of every API. Whatever comes in: never a 500, no database text in the answer, no
+and the POST/PUT of every API; the API bodies also get JSON nested thousands of levels deep and lone
+surrogates, and every API list gets hostile rison in ``?q=`` (deep brackets, numbers beyond any
+column, broken syntax, hostile filter values) (issue 15, items 7 and 8). Whatever comes in: never a 500, no database text in the answer, no
 markup echoed unescaped, and nothing saved from a refused submission.
 
 FUZZ_EXAMPLES sets the examples per target (default: enough for more than 10,000 inputs in all);
 raise it for a longer run: FUZZ_EXAMPLES=2000 make test.
 """
+import json
 import os
+from urllib.parse import quote
 
+import prison
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -36,6 +41,74 @@ hostile_date = st.one_of(st.sampled_from(["31-02-2003", "29-02-2023", "00-00-000
                                           "01-01-0001", "31-12-9999", "1-1-1", "32-01-2020"]),
                          st.dates().map(lambda d: d.strftime("%d-%m-%Y")))
 any_value = st.one_of(hostile_text, hostile_number, hostile_date, st.booleans().map(str))
+
+# Lone surrogates: JSON can carry them ("\\ud800"); no database driver can encode them.
+lone_surrogate = st.one_of(
+    st.sampled_from(["\ud800", "\udfff", "a\udc00b", "\udc00\ud800"]),
+    st.tuples(st.text(max_size=10), st.integers(0xD800, 0xDFFF).map(chr), st.text(max_size=10)).map("".join),
+)
+
+
+class RawJSON:
+    """JSON text put into a document as is: nesting deeper than json.dumps itself could write."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def __repr__(self):
+        return f"RawJSON({self.text[:20]!r}… {len(self.text)} chars)"
+
+
+def nested(opener, closer, depth, core="1"):
+    return RawJSON(opener * depth + core + closer * depth)
+
+
+deep_json = st.one_of(
+    st.builds(nested, st.just("["), st.just("]"), st.integers(33, 6000), st.just("")),
+    st.builds(nested, st.just('{"a": '), st.just("}"), st.integers(33, 6000)),
+    st.sampled_from([nested("[", "]", 5000, ""), nested('{"a": [', "]}", 3000)]),
+)
+
+
+def json_body(data):
+    """The document as JSON text (lone surrogates as \\u escapes, RawJSON as written)."""
+    raws = {}
+
+    def default(value):
+        if isinstance(value, RawJSON):
+            key = f"@@raw{len(raws)}@@"
+            raws[json.dumps(key)] = value.text
+            return key
+        raise TypeError(type(value))
+
+    body = json.dumps(data, default=default)
+    for key, text in raws.items():
+        body = body.replace(key, text)
+    return body
+
+
+def rison_filter(col, opr, value):
+    return prison.dumps({"filters": [{"col": col, "opr": opr, "value": value}]})
+
+
+def json_filter(col, opr, value):
+    return json.dumps({"filters": [{"col": col, "opr": opr, "value": value}]})
+
+
+def rison_arguments(columns):
+    """Hostile ``?q=`` for an API list: broken syntax, deep brackets, numbers out of range, hostile filters."""
+    huge = st.one_of(st.integers(-(2 ** 100), 2 ** 100), st.sampled_from(["1e999", "-1e999", "1.5", "NaN", "-0"]))
+    column = st.sampled_from(list(columns) or ["name"])
+    operator = st.sampled_from(["eq", "ct", "sw", "gt", "lt", "neq", "rel_o_m", "nope"])
+    return st.one_of(
+        st.text(alphabet="()!:,'~-.0123456789eE_ab", max_size=60),
+        st.builds(lambda opener, depth: opener * depth, st.sampled_from(["(", "!(", "[", "{\"a\":", "(a:"]),
+                  st.integers(1, 6000)),
+        st.builds(lambda key, number: f"({key}:{number})", st.sampled_from(["page", "page_size"]), huge),
+        st.builds(rison_filter, column, operator, st.one_of(any_value, st.integers(-(2 ** 70), 2 ** 70))),
+        st.builds(json_filter, column, operator, st.one_of(any_value, lone_surrogate,
+                                                          st.integers(-(2 ** 70), 2 ** 70))),
+    )
 
 
 def targets(app):
@@ -104,8 +177,11 @@ def form_fields(view, operation):
 
 def examples_per_target():
     """FUZZ_EXAMPLES, or just enough per target for MINIMUM_INPUTS over all targets together."""
-    targets = len(PAGE_TARGETS) + 2 * len(API_VIEWS)
-    return int(os.environ.get("FUZZ_EXAMPLES") or -(-MINIMUM_INPUTS // targets))
+    return int(os.environ.get("FUZZ_EXAMPLES") or -(-MINIMUM_INPUTS // target_count()))
+
+
+def target_count():
+    return len(PAGE_TARGETS) + 3 * len(API_VIEWS)  # add and edit forms; API post, put and list
 
 
 def fuzz_settings():
@@ -184,7 +260,8 @@ def test_fuzz_api(app, clients, endpoint, method):
     url = f"/api/v1/{view.resource_name}/" + ("" if method == "post" else str(target))
     fields = view.add_columns if method == "post" else view.edit_columns
     json_value = st.one_of(any_value, st.integers(min_value=-(2 ** 70), max_value=2 ** 70), st.none(),
-                           st.lists(st.integers(), max_size=3), st.floats(allow_nan=True))
+                           st.lists(st.integers(), max_size=3), st.floats(allow_nan=True),
+                           lone_surrogate, deep_json)
 
     @fuzz_settings()
     @given(st.fixed_dictionaries({}, optional={name: json_value for name in fields}))
@@ -192,7 +269,7 @@ def test_fuzz_api(app, clients, endpoint, method):
         with app.app_context():
             before = row_state(model, target)
             original = row_values(model, target)
-            response = client.api(method, url, json=data)
+            response = client.api(method, url, data=json_body(data), content_type="application/json")
             check_answer(response, {k: v for k, v in data.items() if isinstance(v, str)})
             db.session.expire_all()
             after = row_state(model, target)
@@ -206,11 +283,27 @@ def test_fuzz_api(app, clients, endpoint, method):
     send()
 
 
+@pytest.mark.parametrize("endpoint", API_VIEWS)
+def test_fuzz_api_rison(app, clients, endpoint):
+    """Hostile ``?q=`` on every API list: never a 500, never database text."""
+    view = view_named(app, endpoint)
+    client = clients("staff")
+    url = f"/api/v1/{view.resource_name}/"
+
+    @fuzz_settings()
+    @given(rison_arguments(view.search_columns))
+    def ask(q):
+        response = client.api("get", f"{url}?q={quote(q, errors='surrogatepass')}")
+        check_answer(response, {})
+
+    ask()
+
+
 def test_the_run_generates_at_least_ten_thousand_inputs():
     """Prints how many inputs the run generates (shown in the warnings summary, also under xdist)."""
     import warnings
 
-    total = examples_per_target() * (len(PAGE_TARGETS) + 2 * len(API_VIEWS))
+    total = examples_per_target() * target_count()
     assert total >= 10_000
-    warnings.warn(f"fuzzing: {total} generated inputs over {len(PAGE_TARGETS)} forms and "
-                  f"{2 * len(API_VIEWS)} API writes", UserWarning, stacklevel=1)
+    warnings.warn(f"fuzzing: {total} generated inputs over {len(PAGE_TARGETS)} forms, "
+                  f"{2 * len(API_VIEWS)} API writes and {len(API_VIEWS)} API lists", UserWarning, stacklevel=1)

@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl
 
 from app.core.clock import now
 from app.core.datamodel import DomainError, ScopedSQLAInterface
+from app.core.errors import refuse
 from app.core.search.fields import LowerTextField
 from app.core.search.models import SavedOverview
 from app.core.views import ScopedModelView
@@ -49,7 +50,7 @@ class SavedOverviewView(ScopedModelView):
         """Reopen: the saved chain on its list, within the user's current scope."""
         overview = self.datamodel.get(pk, self._base_filters)
         view = searchable_view(overview.list_endpoint) if overview else None
-        if view is None:
+        if view is None or "\r" in overview.query or "\n" in overview.query:
             abort(404)
         return redirect(f"{url_for(view.endpoint + '.list')}?{overview.query}")
 
@@ -60,6 +61,8 @@ class SavedOverviewView(ScopedModelView):
         if view is None:
             abort(404)
         query = request.form.get("query", "")[:2000]
+        if "\r" in query or "\n" in query:  # it is sent back in a Location header: never a line break
+            refuse(_l("Deze zoekopdracht bevat een regeleinde en is niet bewaard."))
         back = f"{url_for(view.endpoint + '.list')}?{query}"
         name = request.form.get("name", "").strip()
         if not name or len(name) > 100:
