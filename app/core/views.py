@@ -13,7 +13,7 @@ Every domain view subclasses it and declares only columns and labels. The base c
 - shows staff a record's changes ("Wijzigingen", app.core.audit) and its status history, and, with
   ``audit_views``, logs every opening of a personal dossier.
 """
-from flask import abort, current_app, flash, redirect, request
+from flask import abort, current_app, redirect, request
 from flask_appbuilder import MasterDetailView, ModelView
 from flask_appbuilder.baseviews import expose as expose_view
 from flask_appbuilder.security.decorators import has_access
@@ -30,6 +30,7 @@ from app.core.errors import refuse
 from app.core.export import csv_response
 from app.core.fields import DutchDateField, with_column_lengths
 from app.core.formatting import display_value
+from app.core.messages import tell
 from app.core.redirects import local_path
 from app.core.search.view import SearchListMixin
 from app.core.versioning import VERSION_FIELD, Versioned, refuse_stale, submitted_version
@@ -177,10 +178,10 @@ class ScopedModelView(SearchListMixin, ModelView):
                 self.process_form(form, True)
                 item = self.datamodel.obj()
                 if self._save(form, item, is_new=True):
-                    flash(self.add_row_message, "success")
+                    tell(self.add_row_message, "success")
                     return None
             else:
-                flash(_l("Controleer de gemarkeerde velden."), "danger")
+                tell(_l("Controleer de gemarkeerde velden."), "danger")
         else:
             self.update_redirect()
         return self._get_add_widget(form=form, exclude_cols=exclude_cols)
@@ -237,10 +238,10 @@ class ScopedModelView(SearchListMixin, ModelView):
             if form.validate():
                 self.process_form(form, False)
                 if self._save(form, item, is_new=False):
-                    flash(self.edit_row_message, "success")
+                    tell(self.edit_row_message, "success")
                     return None
             else:
-                flash(_l("Controleer de gemarkeerde velden."), "danger")
+                tell(_l("Controleer de gemarkeerde velden."), "danger")
         else:
             form = form_class.refresh(obj=item)
             self.prefill_form(form, pk)
@@ -318,7 +319,7 @@ class ScopedModelView(SearchListMixin, ModelView):
             for name, message in error.errors.items():
                 if name in form:
                     form[name].errors = list(form[name].errors or []) + [message]
-            flash(error.message, "danger")
+            tell(error.message, "danger")
             return False
         (self.post_add if is_new else self.post_update)(item)
         return True
@@ -330,10 +331,10 @@ class ScopedModelView(SearchListMixin, ModelView):
         try:
             self.datamodel.delete(item)
         except DomainError as error:
-            flash(error.message, "danger")
+            tell(error.message, "danger")
         else:
             self.post_delete(item)
-            flash(self.delete_row_message, "success")
+            tell(self.delete_row_message, "success")
         self.update_redirect()
 
     # --- FAB holes: actions load rows unfiltered; download serves any uploaded file -------------
@@ -352,9 +353,9 @@ class ScopedModelView(SearchListMixin, ModelView):
         except OutOfScope:
             abort(404)
         except DomainError as error:
-            flash(error.message, "danger")
+            tell(error.message, "danger")
         else:
-            flash(success_message, "success")
+            tell(success_message, "success")
         return redirect(local_next_url() or self.get_redirect())
 
     @expose_view("/action/<string:name>/<pk>", methods=["GET", "POST"])

@@ -4,7 +4,7 @@ employee, institute, outplacement organisation) and invitations. The rules live 
 login_guard.py, sessions.py and rules.py; these views only call them."""
 import logging
 
-from flask import abort, current_app, flash, g, redirect, request, session, url_for
+from flask import abort, current_app, g, redirect, request, session, url_for
 from flask_appbuilder.actions import action
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.fieldwidgets import BS3PasswordFieldWidget, BS3TextFieldWidget
@@ -24,8 +24,9 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional as OptionalValidator, ValidationError
 
 from app.core.fields import NumberLookupField, length_validator, with_column_lengths
-from app.core.redirects import local_path
 from app.core.formatting import display_value
+from app.core.messages import tell
+from app.core.redirects import local_path
 from app.security import accounts
 from app.security.roles import ADMIN
 from app.security.scoping import COMPANY, EMPLOYEE, kind_model
@@ -141,7 +142,7 @@ class FondsAuthDBView(AuthDBView):
             next_url = self._get_safe_next_url()
             user = sm.auth_user_db(form.username.data, form.password.data)
             if not user:
-                flash(str(self.invalid_login_message), "warning")
+                tell(str(self.invalid_login_message), "warning")
                 return redirect(self.appbuilder.get_url_for_login_with(next_url))
             login_user(user, remember=False)
             session[LOGIN_AT] = sessions.clock()
@@ -177,7 +178,7 @@ class FondsAuthDBView(AuthDBView):
         form = ForgotPasswordForm()
         if form.validate_on_submit():
             accounts.request_password_reset(form.email.data)
-            flash(str(self.neutral_reset_message), "info")  # the same whether the address exists or not
+            tell(str(self.neutral_reset_message), "info")  # the same whether the address exists or not
             return redirect(url_for(".login"))
         return self.render_template("security/forgot_password.html", title=_("Wachtwoord vergeten"),
                                     form=form, appbuilder=self.appbuilder)
@@ -196,7 +197,7 @@ class FondsAuthDBView(AuthDBView):
                                             appbuilder=self.appbuilder), 404
             if g.user is not None and g.user.is_authenticated:
                 logout_user()
-            flash(_("Uw wachtwoord is ingesteld. Log in met uw e-mailadres en het nieuwe wachtwoord."), "success")
+            tell(_("Uw wachtwoord is ingesteld. Log in met uw e-mailadres en het nieuwe wachtwoord."), "success")
             return redirect(url_for(".login"))
         return self.render_template("security/set_password.html", title=_("Wachtwoord instellen"),
                                     form=form, email=user.email, appbuilder=self.appbuilder)
@@ -215,7 +216,7 @@ class ResetMyPasswordView(FabResetMyPasswordView):
         sm.reset_password(g.user.id, form.password.data)  # raises the session epoch
         login_user(sm.get_user_by_id(g.user.id), remember=False)  # this session goes on, others end
         session[LOGIN_AT] = login_at
-        flash(str(self.message), "info")
+        tell(str(self.message), "info")
 
 
 class ResetPasswordView(FabResetPasswordView):
@@ -234,7 +235,7 @@ class ResetPasswordView(FabResetPasswordView):
     @has_access
     def this_form_get(self):
         if not request.args.get("pk"):  # reached without a user: choose one first
-            flash(_("Kies eerst een gebruiker en daar 'Wachtwoord opnieuw instellen'."), "info")
+            tell(_("Kies eerst een gebruiker en daar 'Wachtwoord opnieuw instellen'."), "info")
             return redirect(url_for("FondsUserView.list"))
         return super().this_form_get()
 
@@ -244,7 +245,7 @@ class ResetPasswordView(FabResetPasswordView):
     def form_post(self, form):
         user = self._target()
         self.appbuilder.sm.reset_password(user.id, form.password.data)
-        flash(str(self.message), "info")
+        tell(str(self.message), "info")
 
 
 def _as_id(pk):
@@ -354,7 +355,7 @@ class FondsUserView(UserDBModelView):
     def post_add(self, item):
         if g.pop("fonds_invite_after_add", False):
             accounts.invite(item)
-            flash(_("Er is een uitnodiging gestuurd naar %(email)s.", email=item.email), "info")
+            tell(_("Er is een uitnodiging gestuurd naar %(email)s.", email=item.email), "info")
 
     @expose("/show/<pk>", methods=["GET"])
     @has_access
@@ -381,10 +382,10 @@ class FondsUserView(UserDBModelView):
             accounts.invite(item)
             sent += 1
         if sent:
-            flash(ngettext("Er is %(num)d uitnodiging verstuurd.", "Er zijn %(num)d uitnodigingen verstuurd.",
+            tell(ngettext("Er is %(num)d uitnodiging verstuurd.", "Er zijn %(num)d uitnodigingen verstuurd.",
                            sent), "info")
         if sent < len(items):
-            flash(_("Inactieve gebruikers en beheerders (behalve door een beheerder) krijgen geen uitnodiging."),
+            tell(_("Inactieve gebruikers en beheerders (behalve door een beheerder) krijgen geen uitnodiging."),
                   "warning")
         self.update_redirect()
         return redirect(self.get_redirect())
@@ -434,7 +435,7 @@ class FondsUserView(UserDBModelView):
 
     def _delete(self, pk):
         if str(pk) == str(g.user.id):
-            flash(_l("U kunt uw eigen account niet verwijderen."), "danger")
+            tell(_l("U kunt uw eigen account niet verwijderen."), "danger")
             return
         item = self.datamodel.get(pk)
         if item is None:

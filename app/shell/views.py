@@ -1,5 +1,5 @@
 """Contact form (M19), the staff inbox it lands in, and the configurable banner and partner logos."""
-from flask import flash, g
+from flask import g
 from flask_appbuilder import SimpleFormView
 from flask_appbuilder.fieldwidgets import BS3TextAreaFieldWidget, BS3TextFieldWidget
 from flask_appbuilder.forms import DynamicForm
@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length
 
 from app.core.clock import now
 from app.core.datamodel import DomainError, ScopedSQLAInterface
+from app.core.messages import tell
 from app.core.search.fields import DateField, LowerTextField
 from app.core.views import ScopedModelView
 from app.shell.logos import LogoFileField
@@ -34,9 +35,9 @@ class ContactFormView(SimpleFormView):
         try:
             ScopedSQLAInterface(ContactMessage).add(message)
         except DomainError as error:
-            flash(error.message, "danger")
+            tell(error.message, "danger")
             return
-        flash(self.message, "success")
+        tell(self.message, "success")
 
 
 class ContactMessageView(ScopedModelView):

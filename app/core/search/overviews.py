@@ -1,5 +1,5 @@
 """Mijn overzichten: saved search chains per user — save from any list, reopen, rename, delete."""
-from flask import abort, current_app, flash, g, redirect, request, url_for
+from flask import abort, current_app, g, redirect, request, url_for
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl
 from app.core.clock import now
 from app.core.datamodel import DomainError, ScopedSQLAInterface
 from app.core.errors import refuse
+from app.core.messages import tell
 from app.core.search.fields import LowerTextField
 from app.core.search.models import SavedOverview
 from app.core.views import ScopedModelView
@@ -66,17 +67,17 @@ class SavedOverviewView(ScopedModelView):
         back = f"{url_for(view.endpoint + '.list')}?{query}"
         name = request.form.get("name", "").strip()
         if not name or len(name) > 100:
-            flash(_l("Geef het overzicht een naam van 1 tot 100 tekens."), "danger")
+            tell(_l("Geef het overzicht een naam van 1 tot 100 tekens."), "danger")
             return redirect(back)
         if view.current_chain(MultiDict(parse_qsl(query))).errors:
-            flash(_l("Deze zoekopdracht bevat fouten en is niet bewaard."), "danger")
+            tell(_l("Deze zoekopdracht bevat fouten en is niet bewaard."), "danger")
             return redirect(back)
         overview = SavedOverview(user_id=g.user.id, name=name, list_endpoint=view.endpoint, query=query,
                                  created_at=now())
         try:
             self.datamodel.add(overview)
         except DomainError:
-            flash(_l("U heeft al een overzicht met de naam “%(name)s”.", name=name), "danger")
+            tell(_l("U heeft al een overzicht met de naam “%(name)s”.", name=name), "danger")
             return redirect(back)
-        flash(_l("Het overzicht “%(name)s” is bewaard onder Mijn overzichten.", name=name), "success")
+        tell(_l("Het overzicht “%(name)s” is bewaard onder Mijn overzichten.", name=name), "success")
         return redirect(back)

@@ -8,12 +8,13 @@ Rows are always limited by app.security.scoping, exactly as in the rest of the v
 from dataclasses import replace
 from urllib.parse import parse_qsl
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
 from werkzeug.datastructures import MultiDict
 
 from app.core.export import xlsx_response
+from app.core.messages import tell
 from app.core.search.chain import Chain, parse_chain, parse_step, REFINE, EXTEND
 from app.core.search.fields import OPERATORS
 from app.core.search.query import all_rows, fetch_page, where_clauses
@@ -68,7 +69,7 @@ class SearchListMixin:
             return self._apply_bar()
         chain = self.current_chain()
         for error in chain.errors:
-            flash(error, "danger")
+            tell(error, "danger")
         field = self.field_map()[chain.sort]
         page = fetch_page(self.datamodel.session, self.datamodel.obj, current_actor(), self.list_columns,
                           self.selection_where(chain),
@@ -93,7 +94,7 @@ class SearchListMixin:
             step, error = parse_step(args.get("nf", ""), args.get("no", "eq"), value,
                                      REFINE if mode == NEW else mode, self.field_map())
             if error:
-                flash(error, "danger")
+                tell(error, "danger")
             elif mode == NEW or not chain.steps:
                 chain = replace(chain, steps=(step,))
             elif mode in (REFINE, EXTEND):
