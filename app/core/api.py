@@ -17,7 +17,7 @@ from app.core.datamodel import SCOPE_FILTER, ConcurrentEdit, DomainError, write_
 from app.core.errors import refuse
 from app.core.versioning import Versioned, etag, if_match_version
 from app.core.views import INTEGER_RANGE, relation_names, scoped_relation_filters
-from app.security.scoping import DELETE, UPDATE, OutOfScope
+from app.security.scoping import DELETE, READ, UPDATE, OutOfScope, current_actor, is_in_scope
 
 
 def has_oversized_integer(value):
@@ -117,6 +117,23 @@ def _unusable_filter_value(name, column, is_relation, value):
     return None
 
 
+def unreachable_relations(session, model, document):
+    """Relation fields naming an id the user may not read, or that does not exist: the same thing to
+    the client (a foreign company must not be told apart from a missing one)."""
+    user = current_actor()
+    mapper = inspect(model)
+    unreachable = []
+    for name in relation_names(model):
+        value = document.get(name) if isinstance(document, dict) else None
+        ids = value if isinstance(value, list) else [value]
+        related = mapper.relationships[name].mapper.class_
+        if getattr(related, "__scope__", None) is None:
+            continue
+        if any(isinstance(pk, int) and not is_in_scope(session, user, related, pk, READ) for pk in ids):
+            unreachable.append(name)
+    return unreachable
+
+
 def fresh(schema):
     """A new instance of one of FAB's shared marshmallow schemas: loading into an instance keeps state
     on the schema object, so a shared one is not safe when two requests load at the same time."""
@@ -206,6 +223,8 @@ class ScopedModelRestApi(ModelRestApi):
         if bad:
             return self.response_422(message={name: [str(_l("Geef het nummer (id) van een bestaand gegeven."))]
                                               for name in bad})
+        if unreachable_relations(self.datamodel.session, self.datamodel.obj, document):
+            return self.response_404()  # one answer for a row outside the scope and one that does not exist
         return None
 
     def _save(self, item, is_new):

@@ -279,3 +279,15 @@ def test_a_grant_can_last_longer_than_its_period(app, test_tables):
                 assert ids(Client, partner) == set()
         finally:
             Client.__scope__ = saved
+
+
+def test_the_api_answers_a_foreign_and_a_missing_company_alike(app, clients, world):
+    with app.app_context():
+        contact = db.session.execute(select(ContactPerson).where(ContactPerson.company_id == world.zhn_company)
+                                     .order_by(ContactPerson.is_main, ContactPerson.id)).scalars().first()
+        missing = db.session.execute(text("SELECT max(id) + 1000 FROM company")).scalar()
+    client = clients("employer")
+    foreign = client.api("put", f"/api/v1/contact/{contact.id}", json={"company": world.employer2_company})
+    absent = client.api("put", f"/api/v1/contact/{contact.id}", json={"company": missing})
+    assert (foreign.status_code, absent.status_code) == (404, 404)
+    assert foreign.json == absent.json
