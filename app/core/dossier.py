@@ -20,7 +20,7 @@ from typing import Callable, Optional
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from app.core.formatting import display_value, yes_no
+from app.core.formatting import display_value, money, yes_no
 
 DETAILS = "details"  # the record's own data: the show page, rendered by the dossier view itself
 
@@ -91,6 +91,11 @@ def tab_named(tabs, key):
     if not key:
         return tabs[0] if tabs else None
     return next((tab for tab in tabs if tab.key == key), None)
+
+
+def total(attribute, formatter=money):
+    """A tab's footer: the sum of one attribute over its rows ("Totaal € 1.350,00", "Totaal 4,5")."""
+    return lambda rows: formatter(sum((getattr(row, attribute) or 0 for row in rows)))
 
 
 def rendered_rows(tab, rows, links):

@@ -4,16 +4,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.core.dossier import Column, Tab, register_tab
+from app.core.dossier import Column, Tab, register_tab, total
 from app.core.formatting import label_of, money
 from app.payments.models import CONTRIBUTION_KINDS, OtherContribution, PaymentNote, PaymentNoteLine
 from app.registry.models import Company, Employee
 from app.registry.tabs import EMPLOYEE_LINK, all_rows, employee_name, row_id, with_employee
 from app.security import permissions as P
 
-
-def total(attribute):
-    return lambda rows: money(sum((getattr(r, attribute) or 0 for r in rows)))
 
 
 def company_payment_notes(session, company, user):

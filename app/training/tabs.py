@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.core.clock import today
-from app.core.dossier import Column, Tab, register_tab
+from app.core.dossier import Column, Tab, register_tab, total
 from app.core.formatting import label_of, money, number
 from app.registry.models import Company, Employee
 from app.registry.tabs import EMPLOYEE_LINK, all_rows, employee_name, row_id, with_employee
@@ -28,10 +28,6 @@ def application_status(row):
 def course_status(entry):
     """A funded course shows its application's state; another one the result the employee noted."""
     return application_status(entry.application) if entry.application else entry.result
-
-
-def total(attribute, formatter=money):
-    return lambda rows: formatter(sum((getattr(r, attribute) or 0 for r in rows)))
 
 
 # --- company tabs ---------------------------------------------------------------------------------
